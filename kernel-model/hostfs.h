@@ -1,0 +1,44 @@
+/* The host file system as the model sees it. Implemented in emu/hostfs.c
+ * with POSIX calls; host errno is converted to -LX_E* there (the one
+ * boundary). Unit tests provide a fake. Paths are host paths already
+ * resolved by fs_host_path (root prefix applied). Handles are small ints
+ * owned by the implementation. */
+#ifndef CLONEMU_HOSTFS_H
+#define CLONEMU_HOSTFS_H
+
+#include "kernel-model/abi.h"
+
+struct km_dirent {
+    u64 ino;
+    i64 off;  /* position after this entry */
+    u8 type;  /* DT_* (same numbers on every arch) */
+    char name[256];
+};
+
+struct km_hostfs {
+    void *ctx;
+    int (*open)(void *ctx, const char *path, u32 lx_flags, u32 mode); /* handle or -LX_E* */
+    int (*close)(void *ctx, int h);
+    i64 (*read)(void *ctx, int h, void *buf, u64 n);
+    i64 (*write)(void *ctx, int h, const void *buf, u64 n);
+    i64 (*pread)(void *ctx, int h, void *buf, u64 n, i64 off);
+    i64 (*pwrite)(void *ctx, int h, const void *buf, u64 n, i64 off);
+    i64 (*lseek)(void *ctx, int h, i64 off, int whence);
+    int (*fstat)(void *ctx, int h, struct lx_stat *st);
+    int (*stat)(void *ctx, const char *path, struct lx_stat *st, bool follow);
+    /* 1 with *d filled, 0 at end, -LX_E*; the handle's position advances */
+    int (*readdir)(void *ctx, int h, struct km_dirent *d);
+    int (*mkdir)(void *ctx, const char *path, u32 mode);
+    int (*unlink)(void *ctx, const char *path);
+    int (*rmdir)(void *ctx, const char *path);
+    int (*rename)(void *ctx, const char *from, const char *to);
+    i64 (*readlink)(void *ctx, const char *path, char *buf, u64 n);
+    int (*access)(void *ctx, const char *path, int mode);
+    int (*ftruncate)(void *ctx, int h, i64 len);
+    /* 36-byte kernel struct termios (same on x86-64 and aarch64) for
+     * TCGETS, or -LX_ENOTTY */
+    int (*tcgets)(void *ctx, int h, u8 out[36]);
+    int (*gethostname)(void *ctx, char *buf, size_t n);
+};
+
+#endif

@@ -1,0 +1,280 @@
+/* The kernel model: tasks, thread groups, shared resources, the clone
+ * family, exit/wait, futexes, the deterministic scheduler and the event
+ * stream. Pure C11 (DESIGN.md rule 1): it sees no registers and no CPU;
+ * the emulator provides a few services through struct km_host. */
+#ifndef CLONEMU_KM_H
+#define CLONEMU_KM_H
+
+#include "kernel-model/abi.h"
+#include "kernel-model/mm.h"
+#include "kernel-model/events.h"
+
+struct km;
+struct task;
+struct files;   /* fd table (files.c) */
+struct fs_info; /* cwd, root, umask (files.c) */
+struct km_file; /* an open file description (files.c) */
+
+/* Special syscall results (never valid return values). */
+#define KM_BLOCKED ((i64)INT64_MIN)       /* task must wait; syscall stays pending */
+#define KM_NORET   ((i64)INT64_MIN + 1)   /* done; do not write the return register */
+
+enum task_state {
+    TASK_RUNNABLE, /* can run (maybe with a pending syscall to resume) */
+    TASK_BLOCKED,  /* waiting, see task.wait */
+    TASK_STOPPED,  /* group stop (signal issue) */
+    TASK_ZOMBIE,   /* exited, waiting to be reaped */
+    TASK_DEAD,     /* reaped or self-reaped; kept only while referenced */
+};
+
+enum km_wait_kind {
+    KM_WAIT_NONE,
+    KM_WAIT_FUTEX, /* key = futex key */
+    KM_WAIT_CHILD, /* wait4/waitid */
+    KM_WAIT_VFORK, /* parent of a vfork child, until it execs or exits */
+    KM_WAIT_SLEEP, /* nanosleep: only the deadline wakes it */
+    KM_WAIT_PIPE,  /* key = pipe id */
+    KM_WAIT_POLL,  /* poll/ppoll: any file state change */
+    KM_WAIT_PAUSE, /* pause/sigsuspend (signal issue) */
+};
+
+struct km_wait {
+    enum km_wait_kind kind;
+    u64 key;
+    u32 bitset;        /* futex bitset */
+    u64 deadline_ns;   /* 0: none */
+    i64 timeout_result; /* result when the deadline passes (e.g. -LX_ETIMEDOUT, or 0) */
+    bool has_result;   /* set by the waker: complete with result, else re-run */
+    i64 result;
+};
+
+/* A pending syscall: re-run (or completed with wait.result) on wake. */
+struct km_pending_sys {
+    bool active;
+    enum lx_sysno sysno;
+    u32 arch_nr;
+    u64 args[6];
+};
+
+/* Refcounted resources a clone shares or copies. Each has a stable id for
+ * the event stream ("files#2"). */
+struct sighand {
+    int refs, id;
+    struct lx_sigaction {
+        u64 handler, flags, restorer, mask;
+    } action[LX_NSIG];
+};
+struct sysvsem {
+    int refs, id;
+};
+struct io_ctx {
+    int refs, id;
+};
+struct nsproxy {
+    int refs, id;
+    struct uts_ns {
+        int refs, id;
+        char nodename[65], domainname[65];
+    } *uts;
+    int ns_ids[8]; /* recorded namespace ids (ipc, mnt, pid_for_children, net, cgroup, time, user) */
+};
+struct cred {
+    int refs;
+    u32 uid, euid, suid, fsuid, gid, egid, sgid, fsgid;
+    u64 cap_effective;
+    int userns_level;
+};
+
+/* signal_struct + the process-level state of a thread group. */
+struct tgroup {
+    int refs;
+    int tgid;
+    struct task *leader;
+    struct task *threads; /* linked through task.tg_next, creation order */
+    int nr_threads;       /* live (not exited) threads */
+    int pgid, sid;
+    bool group_exit;      /* exit_group or fatal signal in progress */
+    int group_exit_code;  /* wait status */
+    bool is_child_subreaper, has_child_subreaper;
+    u64 shared_pending;   /* process-directed pending signals */
+    u64 alarm_deadline_ns;
+    u64 rlim_nofile, rlim_nproc, rlim_stack, rlim_core;
+    bool pidfd_poll_ready; /* the group has exited (pidfd POLLIN) */
+};
+
+struct task {
+    int tid;              /* pid in the initial namespace */
+    int refs;             /* task structs stay while pidfds/waiters refer to them */
+    int seq;              /* creation order, for deterministic iteration */
+    enum task_state state;
+    struct km_wait wait;
+    struct km_pending_sys psys;
+
+    struct tgroup *tg;
+    struct task *tg_next; /* next thread in tg->threads */
+    struct task *real_parent;
+    struct task *children; /* first child; linked through sibling */
+    struct task *sibling;
+    struct task *all_next; /* k->tasks list, creation order */
+
+    int exit_signal;  /* -1 for threads */
+    int exit_code;    /* wait status of this task */
+    bool exit_reported; /* a WNOWAIT-less wait consumed it */
+
+    const struct km_abi *abi;
+    struct mm *mm;
+    struct files *files;
+    struct fs_info *fs;
+    struct sighand *sighand;
+    struct sysvsem *sysvsem;
+    struct io_ctx *io;
+    struct nsproxy *ns;
+    struct cred *cred;
+
+    u64 blocked;  /* signal mask */
+    u64 pending;  /* thread-directed pending signals */
+    u64 set_child_tid, clear_child_tid;
+    u64 robust_list, robust_len;
+    struct task *vfork_parent; /* the parent frozen until we exec or exit */
+    u64 tls;                   /* last TLS value set through clone/arch_prctl (trace) */
+    char comm[16];
+    void *cpu; /* the CPU backend's register context (opaque) */
+};
+
+/* Services the emulator gives the model. Host errno is converted to
+ * -LX_E* inside these (the one boundary). */
+struct km_hostfs;
+struct km_host {
+    void *ctx;
+    /* The child's registers: a copy of the parent's with the syscall
+     * return value 0; SP = stack if stack != 0; the TLS register = tls if
+     * settls. The child's mm is already set (shared or forked). */
+    int (*cpu_clone)(void *ctx, struct task *parent, struct task *child, u64 stack, bool settls,
+                     u64 tls);
+    void (*cpu_free)(void *ctx, struct task *t);
+    /* The thread pointer register (x86-64 fs base, aarch64 tpidr_el0). */
+    int (*cpu_set_tls)(void *ctx, struct task *t, u64 tls);
+    u64 (*cpu_get_tls)(void *ctx, struct task *t);
+    /* Load an ELF from host_path into a fresh mm and reset t's registers
+     * for it (argv/envp strings already copied in). On success *mm_out is
+     * the new mm (the model installs it), else -LX_E*. */
+    int (*exec_load)(void *ctx, struct task *t, const char *host_path, char *const argv[],
+                     char *const envp[], struct mm **mm_out);
+    const struct km_hostfs *fs;
+    /* A diagnostic line for the user (unknown syscall, ...), to stderr. */
+    void (*diag)(void *ctx, const char *line);
+};
+
+struct km_timer; /* timers.c */
+struct futex_waiter;
+
+struct km_options {
+    u64 seed;
+    u64 slice_blocks;     /* basic blocks per time slice (before seeded jitter) */
+    u64 ns_per_block;     /* virtual time per executed basic block */
+    int first_pid;
+    u32 uid, gid;
+    const char *root;     /* host directory guest paths resolve under ("" = /) */
+    const char *hostname;
+};
+
+struct km {
+    struct km_options opt;
+    const struct km_host *host;
+    u64 now_ns; /* virtual monotonic clock */
+    u64 rng;    /* seeded xorshift state */
+    struct task *tasks, *tasks_tail; /* every task ever created and not freed */
+    struct task *init;               /* modelled init (pid 1); never runs guest code */
+    struct task *current;
+    bool need_resched;               /* end the current slice after this syscall */
+    struct tgroup *initial_tg;       /* the process clonemu started */
+    int initial_status;              /* its wait status once it exited */
+    bool initial_exited;
+    int next_pid, next_seq, next_res_id;
+    struct km_events ev;
+    struct futex_waiter *futex_waiters;
+    struct km_timer *timers;
+};
+
+/* --- lifecycle --------------------------------------------------------- */
+void km_init(struct km *k, const struct km_options *opt, const struct km_host *host);
+void km_destroy(struct km *k);
+/* The first guest task: a new process whose parent is the modelled init.
+ * The caller then loads the ELF into t->mm (exec_load). */
+struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm *mm);
+
+/* --- syscalls -------------------------------------------------------- */
+/* One syscall of task t with the arch's number and raw args. Returns the
+ * value for the return register, KM_BLOCKED or KM_NORET. Emits events. */
+i64 km_syscall(struct km *k, struct task *t, u32 arch_nr, const u64 args[6]);
+/* Resume a task's pending syscall after a wake: a value, or KM_BLOCKED. */
+i64 km_syscall_resume(struct km *k, struct task *t);
+
+/* --- scheduler ------------------------------------------------------- */
+/* Next task to run, round robin in creation order after the current one.
+ * Advances the virtual clock to the next timer when nothing can run.
+ * NULL when no runnable task is left (see km_all_exited / deadlock). */
+struct task *km_sched_next(struct km *k);
+u64 km_sched_slice(struct km *k);                 /* basic blocks for the next slice */
+void km_account(struct km *k, struct task *t, u64 blocks); /* time advances */
+bool km_all_exited(const struct km *k);          /* no guest task left alive */
+
+/* --- blocking -------------------------------------------------------- */
+/* Mark t blocked on (kind, key) with an optional deadline; returns KM_BLOCKED. */
+i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 deadline_ns,
+             i64 timeout_result);
+/* Wake one task: complete its syscall with result if has_result, else re-run it. */
+void km_wake(struct km *k, struct task *t, bool has_result, i64 result);
+/* Wake (re-run) every task blocked on kind with that key (key 0: any key). */
+int km_wake_all(struct km *k, enum km_wait_kind kind, u64 key);
+
+/* --- tasks, exit, signals (minimal until the signal issue) ------------ */
+struct task *km_find_task(struct km *k, int tid); /* live or zombie, by global tid */
+struct task *task_get(struct task *t);
+void task_put(struct km *k, struct task *t);
+/* Exit of one task (exit(2)) or its whole group (exit_group, fatal signal).
+ * status is a wait status (code << 8, or signal number). */
+void km_task_exit(struct km *k, struct task *t, int status);
+void km_group_exit(struct km *k, struct task *t, int status);
+/* A fault or kill: apply the signal's default action (terminate / ignore /
+ * stop), or record it pending when a handler is installed. */
+void km_send_signal(struct km *k, struct task *sender, struct task *target, int sig, bool group,
+                    int si_code);
+/* The CPU faulted (SIGSEGV/SIGILL/SIGFPE/SIGBUS/SIGTRAP) in task t. */
+void km_force_signal(struct km *k, struct task *t, int sig, int si_code, u64 addr);
+
+/* --- clone ----------------------------------------------------------- */
+/* The one entry of clone, clone3, fork, vfork, clone2. Returns the child
+ * tid, -LX_E* (naming the rule in an event), or KM_BLOCKED (vfork). */
+i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *args);
+/* The refusal rules alone (no side effects): 0, or -LX_E* with *rule set
+ * to the rule's id ("thread_needs_sighand") and *why to its text. */
+int km_clone_check(struct km *k, struct task *t, const struct kernel_clone_args *args,
+                   const char **rule, const char **why);
+
+/* --- resources ------------------------------------------------------- */
+int km_new_res_id(struct km *k);
+u64 km_rand(struct km *k);
+
+/* files.c */
+struct files *files_new_stdio(struct km *k);
+struct files *files_get(struct files *f);
+struct files *files_dup(struct km *k, struct files *f);
+void files_put(struct km *k, struct files *f);
+void files_close_on_exec(struct km *k, struct files *f);
+int files_id(const struct files *f);
+/* Install a pidfd for target in t's table: fd or -LX_EMFILE. */
+int files_install_pidfd(struct km *k, struct task *t, struct task *target, bool thread_pidfd);
+/* The task a pidfd refers to: task or NULL (-EBADF/-EINVAL via *err). */
+struct task *files_pidfd_task(struct km *k, struct task *t, int fd, int *err);
+int files_close_fd(struct km *k, struct task *t, int fd);
+struct fs_info *fs_new(struct km *k);
+struct fs_info *fs_get(struct fs_info *fs);
+struct fs_info *fs_dup(struct km *k, struct fs_info *fs);
+void fs_put(struct km *k, struct fs_info *fs);
+int fs_id(const struct fs_info *fs);
+/* Resolve a guest path (relative to dirfd or the task's cwd) to a host path. */
+int fs_host_path(struct km *k, struct task *t, int dirfd, const char *guest_path, char *out,
+                 size_t outsz);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * common.h - small helpers shared by the clonemu guest samples.
+ *
+ * The samples must print the same bytes on every run, on the real kernel and
+ * on clonemu, whatever the scheduling. So they never print pids, addresses or
+ * times; they print relations ("ppid_is_parent=1"), errno NAMES and signal
+ * NAMES. The helpers here make that easy:
+ *
+ *   say(fmt, ...)    format into a stack buffer and write(2) it to stdout at
+ *                    once. No stdio buffer is involved, so nothing is printed
+ *                    twice after fork() and lines from several processes
+ *                    never tear (one write per line, under PIPE_BUF).
+ *   errno_name(e)    "EINVAL" instead of 22 or "Invalid argument".
+ *   sig_name(s)      "SIGCHLD" instead of 17 (numbers differ between arches).
+ *   cld_code_name(c) "CLD_EXITED" for a siginfo_t si_code of SIGCHLD/waitid.
+ *   fail(what)       print "what: EXXX" and exit(1).
+ *
+ * Everything is static inline so that every sample can include this header
+ * and build with -Wall -Wextra -Werror whichever helpers it uses.
+ */
+#ifndef CLONEMU_SAMPLES_COMMON_H
+#define CLONEMU_SAMPLES_COMMON_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static inline const char *errno_name(int e)
+{
+    switch (e) {
+    case 0: return "OK";
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case ESRCH: return "ESRCH";
+    case EINTR: return "EINTR";
+    case EIO: return "EIO";
+    case E2BIG: return "E2BIG";
+    case ENOEXEC: return "ENOEXEC";
+    case EBADF: return "EBADF";
+    case ECHILD: return "ECHILD";
+    case EAGAIN: return "EAGAIN";
+    case ENOMEM: return "ENOMEM";
+    case EACCES: return "EACCES";
+    case EFAULT: return "EFAULT";
+    case EBUSY: return "EBUSY";
+    case EEXIST: return "EEXIST";
+    case ENOTDIR: return "ENOTDIR";
+    case EINVAL: return "EINVAL";
+    case EMFILE: return "EMFILE";
+    case ENOSPC: return "ENOSPC";
+    case EPIPE: return "EPIPE";
+    case ERANGE: return "ERANGE";
+    case EDEADLK: return "EDEADLK";
+    case ENOSYS: return "ENOSYS";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EUSERS: return "EUSERS";
+    case ERESTART: return "ERESTART";
+    default: return "E?";
+    }
+}
+
+static inline const char *sig_name(int s)
+{
+    static const char *const names[] = {
+        "0",       "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT",
+        "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",   "SIGUSR2", "SIGPIPE",
+        "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",
+        "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",   "SIGVTALRM", "SIGPROF",
+        "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS",
+    };
+    if (s >= 0 && s < (int)(sizeof(names) / sizeof(names[0])))
+        return names[s];
+    return "SIGRT";
+}
+
+static inline const char *cld_code_name(int code)
+{
+    switch (code) {
+    case CLD_EXITED: return "CLD_EXITED";
+    case CLD_KILLED: return "CLD_KILLED";
+    case CLD_DUMPED: return "CLD_DUMPED";
+    case CLD_TRAPPED: return "CLD_TRAPPED";
+    case CLD_STOPPED: return "CLD_STOPPED";
+    case CLD_CONTINUED: return "CLD_CONTINUED";
+    default: return "CLD_?";
+    }
+}
+
+/* Write all of buf to fd, retrying short writes. Returns 0 or -1. */
+static inline int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Read exactly len bytes (a fixed-size record) from fd. Returns 0 or -1. */
+static inline int read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static inline void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void say(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof(buf))
+        n = (int)sizeof(buf) - 1;
+    (void)write_all(STDOUT_FILENO, buf, (size_t)n);
+}
+
+static inline void fail(const char *what) __attribute__((noreturn));
+static inline void fail(const char *what)
+{
+    say("%s: %s\n", what, errno_name(errno));
+    exit(1);
+}
+
+#endif
