@@ -26,14 +26,16 @@
 #define CLONE_DETACHED 0x00400000
 #endif
 
-static long clone3(void *args, size_t size) { return syscall(SYS_clone3, args, size); }
+static long clone3(void *args, size_t size)
+{
+    return syscall(SYS_clone3, args, size);
+}
 
 /* Expect clone3 to fail; print the errno name. */
 static void expect_fail(const char *what, void *args, size_t size)
 {
     long r = clone3(args, size);
-    if (r == 0)
-        _exit(99);
+    if (r == 0) _exit(99);
     if (r > 0) {
         waitpid((pid_t)r, NULL, __WALL);
         say("%s: unexpectedly succeeded\n", what);
@@ -52,10 +54,8 @@ int main(void)
     ca.exit_signal = SIGCHLD;
 
     long pid = clone3(&ca, sizeof(ca));
-    if (pid < 0)
-        fail("clone3");
-    if (pid == 0)
-        _exit(7);
+    if (pid < 0) fail("clone3");
+    if (pid == 0) _exit(7);
     say("clone3(CLONE_PIDFD): pid_positive=1 pidfd_valid=%d\n", pidfd >= 0);
 
     struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
@@ -64,8 +64,7 @@ int main(void)
 
     siginfo_t si;
     memset(&si, 0, sizeof(si));
-    if (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0)
-        fail("waitid");
+    if (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0) fail("waitid");
     say("waitid(P_PIDFD): si_signo=%s si_code=%s si_status=%d si_pid_eq_child=%d\n",
         sig_name(si.si_signo), cld_code_name(si.si_code), si.si_status, si.si_pid == pid);
     close(pidfd);

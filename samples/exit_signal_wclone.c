@@ -23,10 +23,8 @@
 static pid_t raw_clone_child(unsigned long flags, int code)
 {
     long pid = syscall(SYS_clone, flags, 0L, 0L, 0L, 0L);
-    if (pid < 0)
-        fail("clone");
-    if (pid == 0)
-        _exit(code);
+    if (pid < 0) fail("clone");
+    if (pid == 0) _exit(code);
     return (pid_t)pid;
 }
 
@@ -46,16 +44,13 @@ int main(void)
     sigset_t usr1, pending;
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
-    if (sigprocmask(SIG_BLOCK, &usr1, NULL) < 0)
-        fail("sigprocmask");
+    if (sigprocmask(SIG_BLOCK, &usr1, NULL) < 0) fail("sigprocmask");
 
     pid_t a = raw_clone_child(0, 10);
     pid_t b = raw_clone_child(SIGUSR1, 11);
     pid_t c = fork();
-    if (c < 0)
-        fail("fork");
-    if (c == 0)
-        _exit(12);
+    if (c < 0) fail("fork");
+    if (c == 0) _exit(12);
     say("A: exit_signal=0, B: exit_signal=%s, C: fork (exit_signal=%s)\n", sig_name(SIGUSR1),
         sig_name(SIGCHLD));
 

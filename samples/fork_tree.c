@@ -30,8 +30,7 @@ static void report(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    if (n > 0 && (size_t)n < sizeof(buf))
-        write_all(report_fd, buf, (size_t)n);
+    if (n > 0 && (size_t)n < sizeof(buf)) write_all(report_fd, buf, (size_t)n);
 }
 
 /* fork a child that reports its parentage and exits with `code`. */
@@ -39,13 +38,11 @@ static pid_t spawn(const char *name, int code, void (*body)(const char *))
 {
     pid_t parent = getpid();
     pid_t pid = fork();
-    if (pid < 0)
-        fail("fork");
+    if (pid < 0) fail("fork");
     if (pid == 0) {
         report("%s ppid_is_parent=%d pid_is_new=%d\n", name, getppid() == parent,
                getpid() != parent);
-        if (body)
-            body(name);
+        if (body) body(name);
         _exit(code);
     }
     return pid;
@@ -58,8 +55,7 @@ static void c1_body(const char *name)
     g[1] = spawn("c1.g2", 22, NULL);
     for (int j = 0; j < 2; j++) {
         int st;
-        if (waitpid(g[j], &st, 0) != g[j])
-            fail("c1 waitpid");
+        if (waitpid(g[j], &st, 0) != g[j]) fail("c1 waitpid");
         report("%s reaped c1.g%d exited=%d status=%d\n", name, j + 1, WIFEXITED(st),
                WEXITSTATUS(st));
     }
@@ -73,8 +69,7 @@ static int cmp_lines(const void *a, const void *b)
 int main(void)
 {
     int p[2];
-    if (pipe(p) < 0)
-        fail("pipe");
+    if (pipe(p) < 0) fail("pipe");
     report_fd = p[1];
 
     say("root: forking c1 c2 c3; c1 forks c1.g1 c1.g2\n");

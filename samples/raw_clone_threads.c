@@ -33,9 +33,9 @@
 #define STACK_SIZE (64 * 1024)
 
 struct result {
-    long tid;   /* gettid() seen by the child */
-    long tgid;  /* getpid() seen by the child */
-    long work;  /* sum 1..(1000*(i+1)) */
+    long tid;  /* gettid() seen by the child */
+    long tgid; /* getpid() seen by the child */
+    long work; /* sum 1..(1000*(i+1)) */
 };
 
 static struct result results[NTHREADS];
@@ -144,11 +144,10 @@ int main(void)
     for (int i = 0; i < NTHREADS; i++) {
         stacks[i] = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-        if (stacks[i] == MAP_FAILED)
-            fail("mmap");
+        if (stacks[i] == MAP_FAILED) fail("mmap");
         ctid[i] = 1; /* nonzero while the thread lives; the kernel clears it */
-        long ret = raw_clone(flags, (char *)stacks[i] + STACK_SIZE, &ptid[i], &ctid[i],
-                             thread_main, &results[i]);
+        long ret = raw_clone(flags, (char *)stacks[i] + STACK_SIZE, &ptid[i], &ctid[i], thread_main,
+                             &results[i]);
         if (ret < 0) {
             errno = (int)-ret;
             fail("clone");

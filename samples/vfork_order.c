@@ -23,15 +23,17 @@ static volatile int shared_value;
 static const char *volatile event_log[16];
 static volatile int nevents;
 
-static void ev(const char *what) { event_log[nevents++] = what; }
+static void ev(const char *what)
+{
+    event_log[nevents++] = what;
+}
 
 static int child_mode(char **argv)
 {
     int go_fd = atoi(argv[2]);
     pid_t parent = (pid_t)atoi(argv[3]);
     char c;
-    if (read(go_fd, &c, 1) != 1)
-        fail("child-mode read");
+    if (read(go_fd, &c, 1) != 1) fail("child-mode read");
     say("child-mode: after execve ppid_is_parent=%d shared_value=%d\n", getppid() == parent,
         shared_value);
     return 9;
@@ -39,14 +41,12 @@ static int child_mode(char **argv)
 
 int main(int argc, char **argv)
 {
-    if (argc == 4 && strcmp(argv[1], "--child-mode") == 0)
-        return child_mode(argv);
+    if (argc == 4 && strcmp(argv[1], "--child-mode") == 0) return child_mode(argv);
 
     say("part 1: vfork + _exit\n");
     ev("parent: vfork()");
     pid_t pid = vfork();
-    if (pid < 0)
-        fail("vfork");
+    if (pid < 0) fail("vfork");
     if (pid == 0) {
         ev("child: runs, parent suspended");
         shared_value = 42;
@@ -62,8 +62,7 @@ int main(int argc, char **argv)
     say("part 2: vfork + execve(/proc/self/exe)\n");
     shared_value = 0;
     int go[2];
-    if (pipe(go) < 0)
-        fail("pipe");
+    if (pipe(go) < 0) fail("pipe");
     fcntl(go[1], F_SETFD, FD_CLOEXEC); /* only the read end crosses execve */
     char fdarg[16], pidarg[16];
     snprintf(fdarg, sizeof(fdarg), "%d", go[0]);
@@ -72,8 +71,7 @@ int main(int argc, char **argv)
 
     ev("parent: vfork()");
     pid = vfork();
-    if (pid < 0)
-        fail("vfork");
+    if (pid < 0) fail("vfork");
     if (pid == 0) {
         ev("child: execve()");
         execve("/proc/self/exe", cargv, environ);
@@ -83,8 +81,7 @@ int main(int argc, char **argv)
     close(go[0]);
     r = waitpid(pid, &st, WNOHANG);
     say("parent: resumed after execve, child_still_running=%d\n", r == 0);
-    if (write(go[1], "g", 1) != 1)
-        fail("write");
+    if (write(go[1], "g", 1) != 1) fail("write");
     r = waitpid(pid, &st, 0);
     say("parent: reaped pid_matches=%d exited=%d status=%d\n", r == pid, WIFEXITED(st),
         WEXITSTATUS(st));
