@@ -1,0 +1,693 @@
+/* Guest address spaces (see mm.h for the contracts).
+ *
+ * An mm is a sorted singly linked list of vmas. Each vma views a window of a
+ * refcounted host buffer (struct mm_backing) at some offset: splitting a vma
+ * (partial munmap/mprotect) keeps the same backing, MAP_SHARED mappings share
+ * it across fork. Backings come from host mmap (page aligned, zero filled,
+ * committed lazily: an untouched 8 MiB stack costs nothing); this is the
+ * model's own memory, not a guest-visible host service.
+ *
+ * Every change is reported to the observer in order (map / unmap / protect /
+ * destroy), and unmap is always reported before a backing can be freed, so a
+ * CPU engine that borrowed the host pages never sees freed memory.
+ *
+ * Unicorn slows down with many regions, so splits happen only where needed
+ * and neighbours that view the same backing contiguously with the same
+ * prot/flags/name are merged again after every change. */
+#include "kernel-model/mm.h"
+#include "kernel-model/mm_advise.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define PAGE      ((u64)LX_PAGE_SIZE)
+#define PAGE_MASK (PAGE - 1)
+#define HEAP_NAME "[heap]"
+
+struct mm_backing {
+    int refs;
+    u8 *host;
+    u64 len;
+};
+
+static void mm_die(const char *what)
+{
+    fprintf(stderr, "clonemu: mm: %s\n", what);
+    abort();
+}
+
+static u64 page_down(u64 x)
+{
+    return x & ~PAGE_MASK;
+}
+
+/* Round len up to pages; 0 on overflow (callers treat 0 as invalid). */
+static u64 page_up_len(u64 len)
+{
+    if (len > UINT64_MAX - PAGE_MASK) return 0;
+    return (len + PAGE_MASK) & ~PAGE_MASK;
+}
+
+/* --- backings -------------------------------------------------------- */
+
+static struct mm_backing *backing_new(u64 len)
+{
+    struct mm_backing *b = calloc(1, sizeof(*b));
+    if (!b) mm_die("out of host memory");
+    void *p =
+        mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        free(b);
+        return NULL; /* the guest asked for more than the host can give: ENOMEM */
+    }
+    b->refs = 1;
+    b->host = p;
+    b->len = len;
+    return b;
+}
+
+static struct mm_backing *backing_get(struct mm_backing *b)
+{
+    b->refs++;
+    return b;
+}
+
+static void backing_put(struct mm_backing *b)
+{
+    if (--b->refs > 0) return;
+    if (b->refs < 0) mm_die("backing refcount underflow");
+    munmap(b->host, b->len);
+    free(b);
+}
+
+/* --- observer -------------------------------------------------------- */
+
+static u8 *vma_host(const struct vma *v, u64 addr)
+{
+    return v->backing->host + v->offset + (addr - v->start);
+}
+
+static void obs_map(struct mm *mm, const struct vma *v)
+{
+    if (mm->obs && mm->obs->map)
+        mm->obs->map(mm->obs_ctx, mm, v->start, v->end - v->start, v->prot, vma_host(v, v->start));
+}
+
+static void obs_unmap(struct mm *mm, u64 start, u64 len)
+{
+    if (mm->obs && mm->obs->unmap) mm->obs->unmap(mm->obs_ctx, mm, start, len);
+}
+
+static void obs_protect(struct mm *mm, u64 start, u64 len, int prot)
+{
+    if (mm->obs && mm->obs->protect) mm->obs->protect(mm->obs_ctx, mm, start, len, prot);
+}
+
+/* --- the vma list ---------------------------------------------------- */
+
+const struct vma *mm_find_vma(const struct mm *mm, u64 addr)
+{
+    for (const struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+        if (addr < v->end) return v;
+    return NULL;
+}
+
+static struct vma *find_vma_mut(struct mm *mm, u64 addr)
+{
+    for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+        if (addr < v->end) return v;
+    return NULL;
+}
+
+static void vma_set_name(struct vma *v, const char *name)
+{
+    snprintf(v->name, sizeof(v->name), "%s", name ? name : "");
+}
+
+static struct vma *vma_new(u64 start, u64 end, int prot, int flags, struct mm_backing *b,
+                           u64 offset, const char *name)
+{
+    struct vma *v = calloc(1, sizeof(*v));
+    if (!v) mm_die("out of host memory");
+    v->start = start;
+    v->end = end;
+    v->prot = prot;
+    v->flags = flags;
+    v->backing = b;
+    v->offset = offset;
+    vma_set_name(v, name);
+    return v;
+}
+
+static void vma_insert(struct mm *mm, struct vma *v)
+{
+    struct vma **pp = &mm->vmas;
+    while (*pp && (*pp)->start < v->start)
+        pp = &(*pp)->next;
+    v->next = *pp;
+    *pp = v;
+}
+
+static void vma_unlink(struct mm *mm, struct vma *v)
+{
+    struct vma **pp = &mm->vmas;
+    while (*pp && *pp != v)
+        pp = &(*pp)->next;
+    if (!*pp) mm_die("vma not in its mm");
+    *pp = v->next;
+    v->next = NULL;
+}
+
+/* Split v at `at` (v->start < at < v->end): v keeps [start, at), the new
+ * vma after it views the rest of the same backing. Invisible to observers. */
+static void vma_split(struct vma *v, u64 at)
+{
+    struct vma *n = vma_new(at, v->end, v->prot, v->flags, backing_get(v->backing),
+                            v->offset + (at - v->start), v->name);
+    v->end = at;
+    n->next = v->next;
+    v->next = n;
+}
+
+/* Make start and end vma boundaries (where they fall inside a vma). */
+static void range_split(struct mm *mm, u64 start, u64 end)
+{
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+        if (v->start < start && start < v->end)
+            vma_split(v, start);
+        else if (v->start < end && end < v->end)
+            vma_split(v, end);
+    }
+}
+
+static bool range_is_free(const struct mm *mm, u64 start, u64 end)
+{
+    for (const struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+        if (v->end > start) return false;
+    return true;
+}
+
+/* Every page of [start, end) is mapped. */
+static bool range_is_mapped(const struct mm *mm, u64 start, u64 end)
+{
+    u64 cur = start;
+    for (const struct vma *v = mm_find_vma(mm, start); v && cur < end; v = v->next) {
+        if (v->start > cur) return false;
+        cur = v->end;
+    }
+    return cur >= end;
+}
+
+static bool vma_can_merge(const struct vma *a, const struct vma *b)
+{
+    return a->end == b->start && a->backing == b->backing &&
+           a->offset + (a->end - a->start) == b->offset && a->prot == b->prot &&
+           a->flags == b->flags && strcmp(a->name, b->name) == 0;
+}
+
+/* Re-join neighbours split earlier (e.g. glibc's arena: PROT_NONE reserve,
+ * then mprotect RW piece by piece). Invisible to observers. */
+static void mm_merge(struct mm *mm)
+{
+    struct vma *v = mm->vmas;
+    while (v && v->next) {
+        struct vma *n = v->next;
+        if (!vma_can_merge(v, n)) {
+            v = n;
+            continue;
+        }
+        v->end = n->end;
+        v->next = n->next;
+        backing_put(n->backing); /* v still holds a reference */
+        free(n);
+    }
+}
+
+/* Remove [start, end) (page aligned): observer unmap before the backing
+ * reference is dropped. */
+static void range_remove(struct mm *mm, u64 start, u64 end)
+{
+    range_split(mm, start, end);
+    struct vma **pp = &mm->vmas;
+    while (*pp && (*pp)->start < end) {
+        struct vma *v = *pp;
+        if (v->start < start) {
+            pp = &v->next;
+            continue;
+        }
+        *pp = v->next;
+        obs_unmap(mm, v->start, v->end - v->start);
+        backing_put(v->backing);
+        free(v);
+    }
+}
+
+/* A new vma over a fresh zeroed backing; the range must be free. */
+static i64 map_fresh(struct mm *mm, u64 start, u64 len, int prot, int flags, const char *name)
+{
+    struct mm_backing *b = backing_new(len);
+    if (!b) return -LX_ENOMEM;
+    struct vma *v = vma_new(start, start + len, prot, flags, b, 0, name);
+    vma_insert(mm, v);
+    obs_map(mm, v);
+    return (i64)start;
+}
+
+/* Extend v to new_end; [v->end, new_end) must be free. When v is the only
+ * view of its whole backing, the backing grows (host mremap: no copy) and
+ * the observer sees v unmapped and mapped again at its new size (one engine
+ * region); otherwise a fresh backing is mapped after v. */
+static int vma_grow_tail(struct mm *mm, struct vma *v, u64 new_end)
+{
+    struct mm_backing *b = v->backing;
+    u64 old_len = v->end - v->start, new_len = new_end - v->start;
+    if (b->refs == 1 && v->offset == 0 && b->len == old_len) {
+        obs_unmap(mm, v->start, old_len);
+        void *p = mremap(b->host, b->len, new_len, MREMAP_MAYMOVE);
+        if (p != MAP_FAILED) {
+            b->host = p;
+            b->len = new_len;
+            v->end = new_end;
+            obs_map(mm, v);
+            return 0;
+        }
+        obs_map(mm, v); /* unchanged; try a separate backing below */
+    }
+    i64 r = map_fresh(mm, v->end, new_end - v->end, v->prot, v->flags, v->name);
+    return r < 0 ? (int)r : 0;
+}
+
+/* --- lifecycle ------------------------------------------------------- */
+
+struct mm *mm_new(const struct mm_observer *obs, void *obs_ctx, bool big_endian, u64 task_size,
+                  u64 mmap_base)
+{
+    struct mm *mm = calloc(1, sizeof(*mm));
+    if (!mm) mm_die("out of host memory");
+    mm->refs = 1;
+    mm->big_endian = big_endian;
+    mm->task_size = task_size;
+    mm->mmap_base = mmap_base ? mmap_base : task_size;
+    mm->obs = obs;
+    mm->obs_ctx = obs_ctx;
+    return mm;
+}
+
+struct mm *mm_get(struct mm *mm)
+{
+    mm->refs++;
+    return mm;
+}
+
+/* Last reference: every vma is reported unmapped (address order) and its
+ * backing released, then destroy is called with the mm still valid. */
+void mm_put(struct mm *mm)
+{
+    if (!mm) return;
+    if (mm->refs <= 0) mm_die("mm refcount underflow");
+    if (--mm->refs > 0) return;
+    range_remove(mm, 0, UINT64_MAX);
+    if (mm->obs && mm->obs->destroy) mm->obs->destroy(mm->obs_ctx, mm);
+    free(mm);
+}
+
+static bool page_is_zero(const u8 *p)
+{
+    static const u8 zero[LX_PAGE_SIZE];
+    return memcmp(p, zero, LX_PAGE_SIZE) == 0;
+}
+
+/* Copy len bytes page by page, skipping all-zero source pages so that the
+ * untouched (lazily committed) parts of the source stay uncommitted in the
+ * copy too. dst is fresh zeroed memory. */
+static void copy_nonzero_pages(u8 *dst, const u8 *src, u64 len)
+{
+    for (u64 off = 0; off < len; off += PAGE)
+        if (!page_is_zero(src + off)) memcpy(dst + off, src + off, PAGE);
+}
+
+struct mm *mm_fork(struct mm *src, int new_id)
+{
+    struct mm *mm = mm_new(src->obs, src->obs_ctx, src->big_endian, src->task_size, src->mmap_base);
+    mm->id = new_id;
+    mm->brk_start = src->brk_start;
+    mm->brk = src->brk;
+    mm->start_stack = src->start_stack;
+    mm->exe_entry = src->exe_entry;
+    struct vma **tail = &mm->vmas;
+    for (const struct vma *s = src->vmas; s; s = s->next) {
+        u64 len = s->end - s->start;
+        struct mm_backing *b;
+        u64 off = 0;
+        if (s->flags & LX_MAP_SHARED) {
+            b = backing_get(s->backing);
+            off = s->offset;
+        } else {
+            b = backing_new(len);
+            if (!b) mm_die("fork: out of host memory");
+            copy_nonzero_pages(b->host, vma_host(s, s->start), len);
+        }
+        struct vma *v = vma_new(s->start, s->end, s->prot, s->flags, b, off, s->name);
+        *tail = v;
+        tail = &v->next;
+        obs_map(mm, v);
+    }
+    return mm;
+}
+
+/* --- mmap / munmap / mprotect ---------------------------------------- */
+
+/* Top-down: the highest gap below mmap_base (and above MM_MIN_ADDR) that
+ * holds len bytes. Deterministic: depends only on the current mappings. */
+static i64 choose_addr(const struct mm *mm, u64 len)
+{
+    u64 top = mm->mmap_base < mm->task_size ? mm->mmap_base : mm->task_size;
+    u64 lo = MM_MIN_ADDR;
+    bool found = false;
+    u64 best = 0;
+    for (const struct vma *v = mm->vmas;; v = v->next) {
+        u64 gap_end = v && v->start < top ? v->start : top;
+        if (gap_end >= lo && gap_end - lo >= len) {
+            best = gap_end - len;
+            found = true;
+        }
+        if (!v || v->end >= top) break;
+        if (v->end > lo) lo = v->end;
+    }
+    return found ? (i64)best : -LX_ENOMEM;
+}
+
+/* The map type bits as the vma records them (so that MAP_POPULATE etc. do
+ * not stop merging). SHARED_VALIDATE (3) counts as shared; none as private. */
+static int vma_flags_of(int flags)
+{
+    int type = (flags & LX_MAP_SHARED) ? LX_MAP_SHARED : LX_MAP_PRIVATE;
+    return type | LX_MAP_ANONYMOUS;
+}
+
+i64 mm_map_anon(struct mm *mm, u64 addr, u64 len, int prot, int flags, const char *name)
+{
+    bool fixed = flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE);
+    if (len == 0 || (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))) return -LX_EINVAL;
+    if (fixed && (addr & PAGE_MASK)) return -LX_EINVAL;
+    len = page_up_len(len);
+    if (len == 0 || len > mm->task_size) return -LX_ENOMEM;
+    if (fixed) {
+        if (addr > mm->task_size - len) return -LX_ENOMEM;
+        if (!range_is_free(mm, addr, addr + len)) {
+            if (!(flags & LX_MAP_FIXED)) return -LX_EEXIST; /* MAP_FIXED_NOREPLACE alone */
+            range_remove(mm, addr, addr + len);
+        }
+        i64 r = map_fresh(mm, addr, len, prot, vma_flags_of(flags), name);
+        mm_merge(mm);
+        return r;
+    }
+    u64 hint = addr > UINT64_MAX - PAGE_MASK ? 0 : (addr + PAGE_MASK) & ~PAGE_MASK;
+    i64 start;
+    if (hint >= MM_MIN_ADDR && hint <= mm->task_size - len && range_is_free(mm, hint, hint + len))
+        start = (i64)hint;
+    else
+        start = choose_addr(mm, len);
+    if (start < 0) return start;
+    return map_fresh(mm, (u64)start, len, prot, vma_flags_of(flags), name);
+}
+
+i64 mm_map_copy(struct mm *mm, u64 addr, u64 len, int prot, const void *src, size_t srclen,
+                u64 src_off_in_page, const char *name)
+{
+    u64 base = page_down(addr);
+    if (addr + len < addr) return -LX_EINVAL;
+    u64 span = page_up_len(addr + len - base);
+    if (span == 0 || src_off_in_page > span || srclen > span - src_off_in_page) return -LX_EINVAL;
+    i64 r = mm_map_anon(mm, base, span, prot, LX_MAP_PRIVATE | LX_MAP_FIXED, name);
+    if (r < 0) return r;
+    if (srclen && mm_poke(mm, base + src_off_in_page, src, srclen) < 0)
+        mm_die("map_copy: fresh mapping not writable");
+    return r;
+}
+
+int mm_unmap(struct mm *mm, u64 addr, u64 len)
+{
+    if ((addr & PAGE_MASK) || len == 0) return -LX_EINVAL;
+    len = page_up_len(len);
+    if (len == 0 || len > mm->task_size || addr > mm->task_size - len) return -LX_EINVAL;
+    range_remove(mm, addr, addr + len);
+    mm_merge(mm);
+    return 0;
+}
+
+int mm_protect(struct mm *mm, u64 addr, u64 len, int prot)
+{
+    if ((addr & PAGE_MASK) || (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
+        return -LX_EINVAL;
+    if (len == 0) return 0;
+    len = page_up_len(len);
+    if (len == 0 || addr + len < addr) return -LX_ENOMEM;
+    u64 end = addr + len;
+    if (!range_is_mapped(mm, addr, end)) return -LX_ENOMEM;
+    range_split(mm, addr, end);
+    for (struct vma *v = find_vma_mut(mm, addr); v && v->start < end; v = v->next) {
+        if (v->prot == prot) continue;
+        v->prot = prot;
+        obs_protect(mm, v->start, v->end - v->start, prot);
+    }
+    mm_merge(mm);
+    return 0;
+}
+
+/* --- mremap ---------------------------------------------------------- */
+
+/* Move [old_addr, old_addr+old_len) (inside one vma) to dest, keeping its
+ * backing pages (no copy), then grow it to new_len. [dest, dest+new_len)
+ * must be free. */
+static i64 remap_move(struct mm *mm, u64 old_addr, u64 old_len, u64 new_len, u64 dest)
+{
+    range_split(mm, old_addr, old_addr + old_len);
+    struct vma *v = find_vma_mut(mm, old_addr);
+    if (!v || v->start != old_addr || v->end != old_addr + old_len)
+        mm_die("remap: source range is not one vma");
+    vma_unlink(mm, v);
+    obs_unmap(mm, old_addr, old_len);
+    v->start = dest;
+    v->end = dest + old_len;
+    vma_insert(mm, v);
+    obs_map(mm, v);
+    if (new_len > old_len) {
+        int r = vma_grow_tail(mm, v, dest + new_len);
+        if (r < 0) {
+            mm_merge(mm);
+            return r;
+        }
+    }
+    mm_merge(mm);
+    return (i64)dest;
+}
+
+static i64 remap_fixed(struct mm *mm, u64 old_addr, u64 old_len, u64 new_len, u64 new_addr)
+{
+    if ((new_addr & PAGE_MASK) || new_len > mm->task_size || new_addr > mm->task_size - new_len)
+        return -LX_EINVAL;
+    if (new_addr < old_addr + old_len && old_addr < new_addr + new_len)
+        return -LX_EINVAL; /* the ranges overlap */
+    range_remove(mm, new_addr, new_addr + new_len);
+    if (new_len < old_len) {
+        range_remove(mm, old_addr + new_len, old_addr + old_len);
+        old_len = new_len;
+    }
+    return remap_move(mm, old_addr, old_len, new_len, new_addr);
+}
+
+i64 mm_remap(struct mm *mm, u64 old_addr, u64 old_len, u64 new_len, int flags, u64 new_addr)
+{
+    if ((old_addr & PAGE_MASK) || (flags & ~(LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED)))
+        return -LX_EINVAL;
+    if ((flags & LX_MREMAP_FIXED) && !(flags & LX_MREMAP_MAYMOVE)) return -LX_EINVAL;
+    old_len = page_up_len(old_len);
+    new_len = page_up_len(new_len);
+    if (new_len == 0 || old_len == 0) /* old_len 0 (duplicate a shared mapping): unsupported */
+        return -LX_EINVAL;
+    const struct vma *v = mm_find_vma(mm, old_addr);
+    if (!v || old_len > v->end - old_addr) return -LX_EFAULT;
+    if (flags & LX_MREMAP_FIXED) return remap_fixed(mm, old_addr, old_len, new_len, new_addr);
+    if (new_len <= old_len) {
+        range_remove(mm, old_addr + new_len, old_addr + old_len);
+        mm_merge(mm);
+        return (i64)old_addr;
+    }
+    u64 old_end = old_addr + old_len;
+    bool fits = new_len <= mm->task_size && old_addr <= mm->task_size - new_len;
+    if (fits && old_end == v->end && range_is_free(mm, old_end, old_addr + new_len)) {
+        int r = vma_grow_tail(mm, find_vma_mut(mm, old_addr), old_addr + new_len);
+        mm_merge(mm);
+        return r < 0 ? r : (i64)old_addr;
+    }
+    if (!(flags & LX_MREMAP_MAYMOVE)) return -LX_ENOMEM;
+    i64 dest = choose_addr(mm, new_len);
+    if (dest < 0) return dest;
+    return remap_move(mm, old_addr, old_len, new_len, (u64)dest);
+}
+
+/* --- brk ------------------------------------------------------------- */
+
+i64 mm_set_brk(struct mm *mm, u64 new_brk)
+{
+    if (new_brk < mm->brk_start || new_brk > mm->task_size - PAGE) return (i64)mm->brk;
+    u64 old_end = page_up_len(mm->brk), new_end = page_up_len(new_brk);
+    if (new_end > old_end) {
+        if (!range_is_free(mm, old_end, new_end))
+            return (i64)mm->brk; /* collides with another mapping */
+        struct vma *h = old_end > mm->brk_start ? find_vma_mut(mm, old_end - 1) : NULL;
+        i64 r;
+        if (h && h->end == old_end && strcmp(h->name, HEAP_NAME) == 0)
+            r = vma_grow_tail(mm, h, new_end);
+        else
+            r = map_fresh(mm, old_end, new_end - old_end, LX_PROT_READ | LX_PROT_WRITE,
+                          LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, HEAP_NAME);
+        mm_merge(mm);
+        if (r < 0) return (i64)mm->brk;
+    } else if (new_end < old_end) {
+        range_remove(mm, new_end, old_end);
+        mm_merge(mm);
+    }
+    mm->brk = new_brk;
+    return (i64)new_brk;
+}
+
+/* --- madvise --------------------------------------------------------- */
+
+/* Zero [p, p+len) of a private backing: whole host pages are dropped
+ * (they read back as zeros and stop costing memory), edges are cleared. */
+static void discard_host(u8 *p, u64 len)
+{
+    u64 hp = (u64)sysconf(_SC_PAGESIZE);
+    uintptr_t a = (uintptr_t)p, e = a + len;
+    uintptr_t ia = (a + hp - 1) & ~(uintptr_t)(hp - 1), ie = e & ~(uintptr_t)(hp - 1);
+    if (ia >= ie || madvise((void *)ia, ie - ia, MADV_DONTNEED) != 0) {
+        memset(p, 0, len);
+        return;
+    }
+    memset(p, 0, ia - a);
+    memset((void *)ie, 0, e - ie);
+}
+
+int mm_discard(struct mm *mm, u64 addr, u64 len)
+{
+    if (addr & PAGE_MASK) return -LX_EINVAL;
+    if (len == 0) return 0;
+    len = page_up_len(len);
+    if (len == 0 || addr + len < addr) return -LX_EINVAL;
+    u64 end = addr + len;
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+        if (v->end <= addr || (v->flags & LX_MAP_SHARED)) continue;
+        u64 s = v->start > addr ? v->start : addr, e = v->end < end ? v->end : end;
+        discard_host(vma_host(v, s), e - s);
+    }
+    return range_is_mapped(mm, addr, end) ? 0 : -LX_ENOMEM;
+}
+
+/* --- kernel access to guest memory ----------------------------------- */
+
+/* Every byte of [addr, addr+len) mapped with all of `need` prot bits. */
+static int access_check(const struct mm *mm, u64 addr, size_t len, int need)
+{
+    if (len == 0) return 0;
+    if (addr + len < addr) return -LX_EFAULT;
+    u64 cur = addr, end = addr + len;
+    for (const struct vma *v = mm_find_vma(mm, addr); cur < end; v = v->next) {
+        if (!v || v->start > cur || (v->prot & need) != need) return -LX_EFAULT;
+        cur = v->end;
+    }
+    return 0;
+}
+
+/* Copy between guest [addr, addr+len) and buf; the range was checked. */
+static void access_copy(struct mm *mm, u64 addr, void *buf, size_t len, bool to_guest)
+{
+    u8 *b = buf;
+    for (const struct vma *v = mm_find_vma(mm, addr); len; v = v->next) {
+        u64 n = v->end - addr < len ? v->end - addr : len;
+        if (to_guest)
+            memcpy(vma_host(v, addr), b, n);
+        else
+            memcpy(b, vma_host(v, addr), n);
+        b += n;
+        addr += n;
+        len -= n;
+    }
+}
+
+int mm_read(struct mm *mm, u64 addr, void *dst, size_t len)
+{
+    int r = access_check(mm, addr, len, LX_PROT_READ);
+    if (r == 0) access_copy(mm, addr, dst, len, false);
+    return r;
+}
+
+int mm_write(struct mm *mm, u64 addr, const void *src, size_t len)
+{
+    int r = access_check(mm, addr, len, LX_PROT_WRITE);
+    if (r == 0) access_copy(mm, addr, (void *)(uintptr_t)src, len, true);
+    return r;
+}
+
+int mm_poke(struct mm *mm, u64 addr, const void *src, size_t len)
+{
+    int r = access_check(mm, addr, len, 0);
+    if (r == 0) access_copy(mm, addr, (void *)(uintptr_t)src, len, true);
+    return r;
+}
+
+int mm_read_u32(struct mm *mm, u64 addr, u32 *v)
+{
+    u8 b[4];
+    int r = mm_read(mm, addr, b, sizeof(b));
+    if (r == 0) *v = lx_get32(mm->big_endian, b);
+    return r;
+}
+
+int mm_read_u64(struct mm *mm, u64 addr, u64 *v)
+{
+    u8 b[8];
+    int r = mm_read(mm, addr, b, sizeof(b));
+    if (r == 0) *v = lx_get64(mm->big_endian, b);
+    return r;
+}
+
+int mm_write_u32(struct mm *mm, u64 addr, u32 v)
+{
+    u8 b[4];
+    lx_put32(mm->big_endian, b, v);
+    return mm_write(mm, addr, b, sizeof(b));
+}
+
+int mm_write_u64(struct mm *mm, u64 addr, u64 v)
+{
+    u8 b[8];
+    lx_put64(mm->big_endian, b, v);
+    return mm_write(mm, addr, b, sizeof(b));
+}
+
+i64 mm_read_str(struct mm *mm, u64 addr, char *dst, size_t max)
+{
+    const struct vma *v = NULL;
+    for (size_t i = 0; i < max; i++) {
+        u64 a = addr + i;
+        if (a < addr) return -LX_EFAULT; /* wrapped around */
+        if (!v || a >= v->end) v = mm_find_vma(mm, a);
+        if (!v || !(v->prot & LX_PROT_READ)) return -LX_EFAULT;
+        dst[i] = (char)*vma_host(v, a);
+        if (dst[i] == '\0') return (i64)i;
+    }
+    if (max) dst[max - 1] = '\0';
+    return -LX_ENAMETOOLONG;
+}
+
+u8 *mm_host_ptr(struct mm *mm, u64 addr, size_t len, bool want_write)
+{
+    const struct vma *v = mm_find_vma(mm, addr);
+    int need = LX_PROT_READ | (want_write ? LX_PROT_WRITE : 0);
+    if (!v || (v->prot & need) != need || len > v->end - addr) return NULL;
+    return vma_host(v, addr);
+}
