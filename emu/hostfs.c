@@ -1,0 +1,418 @@
+/* POSIX host file system for the kernel model (hostfs_posix.h).
+ *
+ * Every host call's errno is converted here, through one table, to a
+ * negative Linux errno: the model never sees host errno values. Handles are
+ * host fds opened O_CLOEXEC (clonemu never execs host programs, and guest
+ * close-on-exec is modelled by the fd table, not by the host). A handle
+ * that has been read as a directory keeps a DIR* (on a dup of the fd) in a
+ * small table indexed by fd; d_off values are that stream's telldir()
+ * cookies, and SEEK_SET on such a handle seeks the stream to one of them. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "emu/hostfs_posix.h"
+
+struct hostfs_handle {
+    bool open; /* opened through this hostfs (closed by fini) */
+    DIR *dir;  /* directory stream, once readdir was used */
+};
+
+struct hostfs_posix {
+    struct hostfs_handle *h; /* indexed by host fd */
+    int nh;
+};
+
+/* --- errno ------------------------------------------------------------ */
+
+static const struct {
+    int host, lx;
+} hostfs_errnos[] = {
+    {EPERM, LX_EPERM},
+    {ENOENT, LX_ENOENT},
+    {ESRCH, LX_ESRCH},
+    {EINTR, LX_EINTR},
+    {EIO, LX_EIO},
+    {ENXIO, LX_ENXIO},
+    {E2BIG, LX_E2BIG},
+    {ENOEXEC, LX_ENOEXEC},
+    {EBADF, LX_EBADF},
+    {ECHILD, LX_ECHILD},
+    {EAGAIN, LX_EAGAIN},
+    {ENOMEM, LX_ENOMEM},
+    {EACCES, LX_EACCES},
+    {EFAULT, LX_EFAULT},
+    {ENOTBLK, LX_ENOTBLK},
+    {EBUSY, LX_EBUSY},
+    {EEXIST, LX_EEXIST},
+    {EXDEV, LX_EXDEV},
+    {ENODEV, LX_ENODEV},
+    {ENOTDIR, LX_ENOTDIR},
+    {EISDIR, LX_EISDIR},
+    {EINVAL, LX_EINVAL},
+    {ENFILE, LX_ENFILE},
+    {EMFILE, LX_EMFILE},
+    {ENOTTY, LX_ENOTTY},
+    {ETXTBSY, LX_ETXTBSY},
+    {EFBIG, LX_EFBIG},
+    {ENOSPC, LX_ENOSPC},
+    {ESPIPE, LX_ESPIPE},
+    {EROFS, LX_EROFS},
+    {EMLINK, LX_EMLINK},
+    {EPIPE, LX_EPIPE},
+    {EDOM, LX_EDOM},
+    {ERANGE, LX_ERANGE},
+    {EDEADLK, LX_EDEADLK},
+    {ENAMETOOLONG, LX_ENAMETOOLONG},
+    {ENOLCK, LX_ENOLCK},
+    {ENOSYS, LX_ENOSYS},
+    {ENOTEMPTY, LX_ENOTEMPTY},
+    {ELOOP, LX_ELOOP},
+    {ENODATA, LX_ENODATA},
+    {EOVERFLOW, LX_EOVERFLOW},
+    {ENOTSOCK, LX_ENOTSOCK},
+    {EOPNOTSUPP, LX_EOPNOTSUPP},
+    {ETIMEDOUT, LX_ETIMEDOUT},
+};
+
+int hostfs_errno_to_lx(int host_errno)
+{
+    if (host_errno == EWOULDBLOCK) return -LX_EAGAIN; /* same value on Linux, maybe not elsewhere */
+    for (size_t i = 0; i < sizeof hostfs_errnos / sizeof hostfs_errnos[0]; i++)
+        if (hostfs_errnos[i].host == host_errno) return -hostfs_errnos[i].lx;
+    return -LX_EIO;
+}
+
+/* -errno of the last failed host call. */
+static int hostfs_err(void)
+{
+    return hostfs_errno_to_lx(errno);
+}
+
+/* --- handle table ------------------------------------------------------ */
+
+static struct hostfs_handle *handle_at(struct hostfs_posix *c, int fd, bool grow)
+{
+    if (fd < 0) return NULL;
+    if (fd >= c->nh) {
+        if (!grow) return NULL;
+        int n = c->nh ? c->nh : 16;
+        while (n <= fd)
+            n *= 2;
+        struct hostfs_handle *nt = realloc(c->h, (size_t)n * sizeof *nt);
+        if (!nt) return NULL;
+        memset(nt + c->nh, 0, (size_t)(n - c->nh) * sizeof *nt);
+        c->h = nt;
+        c->nh = n;
+    }
+    return &c->h[fd];
+}
+
+static void handle_drop_dir(struct hostfs_posix *c, int fd)
+{
+    struct hostfs_handle *h = handle_at(c, fd, false);
+    if (h && h->dir) {
+        closedir(h->dir); /* closes the dup, not fd */
+        h->dir = NULL;
+    }
+}
+
+/* --- open flags -------------------------------------------------------- */
+
+static const struct {
+    u32 lx;
+    int host;
+} hostfs_oflags[] = {
+    {LX_O_CREAT, O_CREAT},     {LX_O_EXCL, O_EXCL},           {LX_O_NOCTTY, O_NOCTTY},
+    {LX_O_TRUNC, O_TRUNC},     {LX_O_APPEND, O_APPEND},       {LX_O_NONBLOCK, O_NONBLOCK},
+    {LX_O_DSYNC, O_DSYNC},     {LX_O_DIRECTORY, O_DIRECTORY}, {LX_O_NOFOLLOW, O_NOFOLLOW},
+    {LX_O_NOATIME, O_NOATIME}, {LX_O_PATH, O_PATH},           {LX_O_LARGEFILE, O_LARGEFILE},
+};
+
+/* LX_O_* -> host O_*. O_DIRECT is dropped (it only changes caching, and
+ * its alignment rules would fail guest reads for no modelled reason);
+ * O_CLOEXEC is always set (see the top comment). */
+static int hostfs_oflags_in(u32 lx)
+{
+    int host = O_CLOEXEC;
+    switch (lx & LX_O_ACCMODE) {
+    case LX_O_RDONLY: host |= O_RDONLY; break;
+    case LX_O_WRONLY: host |= O_WRONLY; break;
+    default: host |= O_RDWR; break;
+    }
+    for (size_t i = 0; i < sizeof hostfs_oflags / sizeof hostfs_oflags[0]; i++)
+        if (lx & hostfs_oflags[i].lx) host |= hostfs_oflags[i].host;
+    return host;
+}
+
+/* --- ops --------------------------------------------------------------- */
+
+static int hfs_open(void *ctx, const char *path, u32 lx_flags, u32 mode)
+{
+    struct hostfs_posix *c = ctx;
+    int fd = open(path, hostfs_oflags_in(lx_flags), (mode_t)(mode & 07777));
+    if (fd < 0) return hostfs_err();
+    struct hostfs_handle *h = handle_at(c, fd, true);
+    if (!h) {
+        close(fd);
+        return -LX_ENOMEM;
+    }
+    h->open = true;
+    h->dir = NULL;
+    return fd;
+}
+
+static int hfs_close(void *ctx, int fd)
+{
+    struct hostfs_posix *c = ctx;
+    handle_drop_dir(c, fd);
+    struct hostfs_handle *h = handle_at(c, fd, false);
+    if (h) h->open = false;
+    /* The host's stdio stays open: were fd 2 reused for a guest file, the
+     * trace (on stderr) would write into it. */
+    if (fd >= 0 && fd <= 2) return 0;
+    return close(fd) < 0 ? hostfs_err() : 0;
+}
+
+static i64 hfs_read(void *ctx, int fd, void *buf, u64 n)
+{
+    (void)ctx;
+    ssize_t r = read(fd, buf, (size_t)n);
+    return r < 0 ? hostfs_err() : (i64)r;
+}
+
+static i64 hfs_write(void *ctx, int fd, const void *buf, u64 n)
+{
+    (void)ctx;
+    ssize_t r = write(fd, buf, (size_t)n);
+    return r < 0 ? hostfs_err() : (i64)r;
+}
+
+static i64 hfs_pread(void *ctx, int fd, void *buf, u64 n, i64 off)
+{
+    (void)ctx;
+    ssize_t r = pread(fd, buf, (size_t)n, (off_t)off);
+    return r < 0 ? hostfs_err() : (i64)r;
+}
+
+static i64 hfs_pwrite(void *ctx, int fd, const void *buf, u64 n, i64 off)
+{
+    (void)ctx;
+    ssize_t r = pwrite(fd, buf, (size_t)n, (off_t)off);
+    return r < 0 ? hostfs_err() : (i64)r;
+}
+
+static i64 hfs_lseek(void *ctx, int fd, i64 off, int whence)
+{
+    struct hostfs_posix *c = ctx;
+    struct hostfs_handle *h = handle_at(c, fd, false);
+    if (h && h->dir) {
+        /* A directory position is a telldir cookie (see top comment). */
+        if (whence != LX_SEEK_SET) return -LX_EINVAL;
+        if (off == 0)
+            rewinddir(h->dir);
+        else
+            seekdir(h->dir, (long)off);
+        return off;
+    }
+    int hw;
+    switch (whence) {
+    case LX_SEEK_SET: hw = SEEK_SET; break;
+    case LX_SEEK_CUR: hw = SEEK_CUR; break;
+    case LX_SEEK_END: hw = SEEK_END; break;
+    case 3: hw = SEEK_DATA; break;
+    case 4: hw = SEEK_HOLE; break;
+    default: return -LX_EINVAL;
+    }
+    off_t r = lseek(fd, (off_t)off, hw);
+    return r < 0 ? hostfs_err() : (i64)r;
+}
+
+static void hostfs_stat_fill(const struct stat *s, struct lx_stat *st)
+{
+    memset(st, 0, sizeof *st);
+    st->dev = (u64)s->st_dev;
+    st->ino = (u64)s->st_ino;
+    st->nlink = (u64)s->st_nlink;
+    st->rdev = (u64)s->st_rdev;
+    st->size = (u64)s->st_size;
+    st->blocks = (u64)s->st_blocks;
+    st->mode = (u32)s->st_mode;
+    st->uid = (u32)s->st_uid;
+    st->gid = (u32)s->st_gid;
+    st->blksize = (u32)s->st_blksize;
+    st->atime_sec = (i64)s->st_atim.tv_sec;
+    st->atime_nsec = (i64)s->st_atim.tv_nsec;
+    st->mtime_sec = (i64)s->st_mtim.tv_sec;
+    st->mtime_nsec = (i64)s->st_mtim.tv_nsec;
+    st->ctime_sec = (i64)s->st_ctim.tv_sec;
+    st->ctime_nsec = (i64)s->st_ctim.tv_nsec;
+}
+
+static int hfs_fstat(void *ctx, int fd, struct lx_stat *st)
+{
+    (void)ctx;
+    struct stat s;
+    if (fstat(fd, &s) < 0) return hostfs_err();
+    hostfs_stat_fill(&s, st);
+    return 0;
+}
+
+static int hfs_stat(void *ctx, const char *path, struct lx_stat *st, bool follow)
+{
+    (void)ctx;
+    struct stat s;
+    if ((follow ? stat(path, &s) : lstat(path, &s)) < 0) return hostfs_err();
+    hostfs_stat_fill(&s, st);
+    return 0;
+}
+
+static int hfs_readdir(void *ctx, int fd, struct km_dirent *d)
+{
+    struct hostfs_posix *c = ctx;
+    struct hostfs_handle *h = handle_at(c, fd, true);
+    if (!h) return -LX_ENOMEM;
+    if (!h->dir) {
+        /* A dup shares the file offset, so the stream starts where the
+         * handle is; closedir later closes only the dup. */
+        int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (dfd < 0) return hostfs_err();
+        h->dir = fdopendir(dfd);
+        if (!h->dir) {
+            int e = hostfs_err();
+            close(dfd);
+            return e;
+        }
+    }
+    errno = 0;
+    struct dirent *de = readdir(h->dir);
+    if (!de) return errno ? hostfs_err() : 0;
+    memset(d, 0, sizeof *d);
+    d->ino = (u64)de->d_ino;
+    d->type = de->d_type; /* DT_* numbers are the same on every Linux arch */
+    d->off = (i64)telldir(h->dir);
+    size_t len = strnlen(de->d_name, sizeof d->name - 1);
+    memcpy(d->name, de->d_name, len);
+    return 1;
+}
+
+static int hfs_mkdir(void *ctx, const char *path, u32 mode)
+{
+    (void)ctx;
+    return mkdir(path, (mode_t)(mode & 07777)) < 0 ? hostfs_err() : 0;
+}
+
+static int hfs_unlink(void *ctx, const char *path)
+{
+    (void)ctx;
+    return unlink(path) < 0 ? hostfs_err() : 0;
+}
+
+static int hfs_rmdir(void *ctx, const char *path)
+{
+    (void)ctx;
+    return rmdir(path) < 0 ? hostfs_err() : 0;
+}
+
+static int hfs_rename(void *ctx, const char *from, const char *to)
+{
+    (void)ctx;
+    return rename(from, to) < 0 ? hostfs_err() : 0;
+}
+
+static i64 hfs_readlink(void *ctx, const char *path, char *buf, u64 n)
+{
+    (void)ctx;
+    ssize_t r = readlink(path, buf, (size_t)n);
+    return r < 0 ? hostfs_err() : (i64)r;
+}
+
+static int hfs_access(void *ctx, const char *path, int mode)
+{
+    (void)ctx;
+    /* F_OK/R_OK/W_OK/X_OK are 0/4/2/1 in Linux and here. */
+    if (mode & ~7) return -LX_EINVAL;
+    return access(path, mode) < 0 ? hostfs_err() : 0;
+}
+
+static int hfs_ftruncate(void *ctx, int fd, i64 len)
+{
+    (void)ctx;
+    return ftruncate(fd, (off_t)len) < 0 ? hostfs_err() : 0;
+}
+
+/* The kernel's struct termios (x86-64 and aarch64): c_iflag, c_oflag,
+ * c_cflag, c_lflag as u32, c_line, c_cc[19] = 36 bytes, little endian.
+ * glibc's struct termios is larger (32 c_cc, speeds) but its first 19 c_cc
+ * slots use the kernel's indices, so packing the fields gives the bytes
+ * TCGETS would. (s390x, big endian, will need its own packing.) */
+static int hfs_tcgets(void *ctx, int fd, u8 out[36])
+{
+    (void)ctx;
+    struct termios tio;
+    if (tcgetattr(fd, &tio) < 0) return hostfs_err();
+    lx_put32(false, out + 0, (u32)tio.c_iflag);
+    lx_put32(false, out + 4, (u32)tio.c_oflag);
+    lx_put32(false, out + 8, (u32)tio.c_cflag);
+    lx_put32(false, out + 12, (u32)tio.c_lflag);
+    out[16] = (u8)tio.c_line;
+    for (int i = 0; i < 19; i++)
+        out[17 + i] = i < NCCS ? (u8)tio.c_cc[i] : 0;
+    return 0;
+}
+
+static int hfs_gethostname(void *ctx, char *buf, size_t n)
+{
+    (void)ctx;
+    if (n == 0) return -LX_EINVAL;
+    if (gethostname(buf, n) < 0) return hostfs_err();
+    buf[n - 1] = '\0';
+    return 0;
+}
+
+int hostfs_posix_init(struct km_hostfs *fs)
+{
+    struct hostfs_posix *c = calloc(1, sizeof *c);
+    if (!c) return -LX_ENOMEM;
+    *fs = (struct km_hostfs){
+        .ctx = c,
+        .open = hfs_open,
+        .close = hfs_close,
+        .read = hfs_read,
+        .write = hfs_write,
+        .pread = hfs_pread,
+        .pwrite = hfs_pwrite,
+        .lseek = hfs_lseek,
+        .fstat = hfs_fstat,
+        .stat = hfs_stat,
+        .readdir = hfs_readdir,
+        .mkdir = hfs_mkdir,
+        .unlink = hfs_unlink,
+        .rmdir = hfs_rmdir,
+        .rename = hfs_rename,
+        .readlink = hfs_readlink,
+        .access = hfs_access,
+        .ftruncate = hfs_ftruncate,
+        .tcgets = hfs_tcgets,
+        .gethostname = hfs_gethostname,
+    };
+    return 0;
+}
+
+void hostfs_posix_fini(struct km_hostfs *fs)
+{
+    struct hostfs_posix *c = fs->ctx;
+    if (!c) return;
+    for (int fd = 0; fd < c->nh; fd++) {
+        handle_drop_dir(c, fd);
+        if (c->h[fd].open && fd > 2) close(fd);
+    }
+    free(c->h);
+    free(c);
+    fs->ctx = NULL;
+}

@@ -1,0 +1,358 @@
+/* clonemu's command line: `clonemu run [options] PROGRAM [ARGS...]`.
+ *
+ * main only wires things together: options -> struct km_options, the
+ * POSIX hostfs, the event sinks (--trace, --events), the first task (the
+ * loader) and the run loop. Exit status: the guest's (as runloop_run
+ * reports it); 2 for bad usage; 127 when PROGRAM is not found and 126
+ * when it cannot be run (not an ELF, unsupported arch, dynamic), as a
+ * shell would; 1 for clonemu's own failures. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel-model/km.h"
+#include "emu/hostfs_posix.h"
+#include "emu/sinks.h"
+
+#if __has_include("emu/loader.h")
+#include "emu/loader.h"
+#else
+/* The loader's entry (emu/loader.c): a new process for the ELF at
+ * host_path, argv/envp copied onto its stack; 0 or -LX_E*. */
+int loader_spawn_initial(struct km *k, const char *host_path, const char *guest_path, int argc,
+                         char **argv, char **envp);
+#endif
+#if __has_include("emu/runloop.h")
+#include "emu/runloop.h"
+#else
+/* The CPU services of struct km_host (cpu_clone, cpu_free, TLS,
+ * exec_load); main adds fs and diag. */
+void runloop_host_init(struct km_host *host);
+/* Run every guest task to the end; the initial process's exit status as a
+ * shell reports it (code, or 128 + signal). */
+int runloop_run(struct km *k);
+#endif
+
+#ifndef CLONEMU_VERSION
+#define CLONEMU_VERSION "0.1.0"
+#endif
+
+extern char **environ;
+
+struct main_opts {
+    const char *root;
+    u64 seed, slice;
+    bool trace;
+    const char *trace_file; /* NULL: stderr */
+    const char *events_file;
+};
+
+static void usage_print(FILE *f)
+{
+    fputs("Usage: clonemu run [OPTION]... PROGRAM [ARG]...\n"
+          "  or:  clonemu help | --help | --version\n"
+          "Run the static Linux PROGRAM (x86-64 or aarch64) on a modelled kernel\n"
+          "that shows what clone() and its family do.\n"
+          "\n"
+          "Options of run (options after PROGRAM go to PROGRAM):\n"
+          "      --root=DIR      resolve the guest's absolute paths under host DIR\n"
+          "      --seed=N        scheduler seed (default 0); same seed, same run\n"
+          "      --trace[=FILE]  strace-like trace of syscalls and model events\n"
+          "                      to stderr (or FILE)\n"
+          "      --events=FILE   every model event as JSON Lines to FILE ('-' = stdout);\n"
+          "                      see docs/events.md\n"
+          "      --slice=N       basic blocks per time slice (default 20000)\n"
+          "  -h, --help          display this help and exit\n"
+          "      --version       output version information and exit\n"
+          "\n"
+          "Exit status: PROGRAM's; 126 if PROGRAM cannot be run, 127 if not found,\n"
+          "2 for bad usage.\n"
+          "\n"
+          "Example: clonemu run --trace build/samples/aarch64/pthreads_counter\n",
+          f);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("clonemu: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'clonemu --help' for more information.\n", stderr);
+    return 2;
+}
+
+static bool parse_u64(const char *s, u64 *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-') return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end) return false;
+    *out = v;
+    return true;
+}
+
+enum { OPT_ROOT = 256, OPT_SEED, OPT_TRACE, OPT_EVENTS, OPT_SLICE, OPT_VERSION };
+
+/* Parse `run`'s options (argv[0] is "run"). Returns -1 to go on, else an
+ * exit status; *first is the index of PROGRAM. */
+static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
+{
+    static const struct option longopts[] = {
+        {"root", required_argument, NULL, OPT_ROOT},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"trace", optional_argument, NULL, OPT_TRACE},
+        {"events", required_argument, NULL, OPT_EVENTS},
+        {"slice", required_argument, NULL, OPT_SLICE},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    *o = (struct main_opts){.root = "", .seed = 0, .slice = 20000};
+    opterr = 0; /* our own messages, naming clonemu, not "run" */
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_ROOT: o->root = optarg; break;
+        case OPT_SEED:
+            if (!parse_u64(optarg, &o->seed)) return usage_error("invalid --seed '%s'", optarg);
+            break;
+        case OPT_TRACE:
+            o->trace = true;
+            o->trace_file = optarg;
+            break;
+        case OPT_EVENTS: o->events_file = optarg; break;
+        case OPT_SLICE:
+            if (!parse_u64(optarg, &o->slice) || o->slice == 0)
+                return usage_error("invalid --slice '%s' (a positive number of blocks)", optarg);
+            break;
+        case 'h': usage_print(stdout); return 0;
+        case OPT_VERSION: printf("clonemu %s\n", CLONEMU_VERSION); return 0;
+        case ':': return usage_error("option '%s' requires an argument", argv[optind - 1]);
+        default: return usage_error("unrecognized option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) return usage_error("%s", "run: missing PROGRAM");
+    *first = optind;
+    return -1;
+}
+
+/* PROGRAM as a shell finds it: a path if it has a '/', else the first
+ * match in $PATH, else the current directory. false if nothing exists. */
+static bool program_find(const char *prog, char *out, size_t n)
+{
+    struct stat st;
+    if (strchr(prog, '/')) {
+        snprintf(out, n, "%s", prog);
+        return true;
+    }
+    const char *path = getenv("PATH");
+    while (path && *path) {
+        size_t len = strcspn(path, ":");
+        snprintf(out, n, "%.*s%s%s", (int)len, path, len ? "/" : "", prog);
+        if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0) return true;
+        path += len + (path[len] == ':');
+    }
+    snprintf(out, n, "%s", prog);
+    return stat(out, &st) == 0;
+}
+
+static const char *machine_name(u16 m)
+{
+    switch (m) {
+    case 3: return "i386";
+    case 8: return "MIPS";
+    case 20: return "PowerPC";
+    case 21: return "PowerPC64";
+    case 22: return "s390x (planned)";
+    case 40: return "ARM (32-bit)";
+    case 50: return "ia64";
+    case 243: return "RISC-V";
+    default: return "unknown";
+    }
+}
+
+/* Check that path is a static 64-bit ELF executable of an arch clonemu
+ * runs. 0, or an exit status (126/127) after a one-line message. */
+static int program_check(const char *shown, const char *path)
+{
+    FILE *f = fopen(path, "rbe");
+    if (!f) {
+        fprintf(stderr, "clonemu: %s: %s\n", shown, strerror(errno));
+        return errno == ENOENT || errno == ENOTDIR ? 127 : 126;
+    }
+    struct stat st;
+    u8 eh[64];
+    int rc = 0;
+    const char *why = NULL;
+    char msg[128];
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+        why = "is a directory";
+    else if (fread(eh, 1, sizeof eh, f) != sizeof eh || memcmp(eh, "\177ELF", 4) != 0)
+        why = "not an ELF executable";
+    else if (eh[4] != 2)
+        why = "32-bit ELF is not supported (x86-64 and aarch64 only)";
+    if (!why) {
+        bool be = eh[5] == 2;
+        u16 type = lx_get16(be, eh + 16), mach = lx_get16(be, eh + 18);
+        u64 phoff = lx_get64(be, eh + 32);
+        u16 phentsize = lx_get16(be, eh + 54), phnum = lx_get16(be, eh + 56);
+        if (!km_abi_by_machine(mach)) {
+            snprintf(msg, sizeof msg, "unsupported architecture %s (e_machine %u)",
+                     machine_name(mach), mach);
+            why = msg;
+        } else if (type != 2 && type != 3) {
+            why = "not an executable (ELF type is not EXEC or DYN)";
+        }
+        for (u16 i = 0; !why && phentsize >= 4 && i < phnum; i++) {
+            u8 ph[4];
+            if (fseeko(f, (off_t)(phoff + (u64)i * phentsize), SEEK_SET) != 0 ||
+                fread(ph, 1, 4, f) != 4)
+                why = "truncated ELF program headers";
+            else if (lx_get32(be, ph) == 3 /* PT_INTERP */)
+                why = "dynamically linked; clonemu runs static binaries only";
+        }
+    }
+    if (why) {
+        fprintf(stderr, "clonemu: %s: %s\n", shown, why);
+        rc = 126;
+    }
+    fclose(f);
+    return rc;
+}
+
+static void main_diag(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "clonemu: %s\n", line);
+}
+
+/* Open the sinks the options ask for and register them. 0 or 1. */
+static int sinks_setup(struct km *k, const struct main_opts *o, struct sink_file *trace,
+                       struct sink_file *events)
+{
+    if (o->events_file) {
+        if (sink_jsonl_open(events, o->events_file) < 0) {
+            fprintf(stderr, "clonemu: %s: %s\n", o->events_file, strerror(errno));
+            return 1;
+        }
+        km_ev_add_sink(k, &events->sink);
+    }
+    if (o->trace) {
+        if (sink_trace_open(trace, o->trace_file) < 0) {
+            fprintf(stderr, "clonemu: %s: %s\n", o->trace_file, strerror(errno));
+            return 1;
+        }
+        km_ev_add_sink(k, &trace->sink);
+    }
+    return 0;
+}
+
+static int sinks_finish(struct sink_file *s, int status)
+{
+    const char *path = s->path;
+    if (sink_file_close(s) < 0) {
+        fprintf(stderr, "clonemu: writing %s failed\n", path ? path : "events");
+        return status ? status : 1;
+    }
+    return status;
+}
+
+/* The run: model, sinks, first task, run loop. */
+static int main_run(const struct main_opts *o, int argc, char **argv)
+{
+    char host_path[PATH_MAX];
+    if (!program_find(argv[0], host_path, sizeof host_path)) {
+        fprintf(stderr, "clonemu: %s: No such file or directory\n", argv[0]);
+        return 127;
+    }
+    int rc = program_check(argv[0], host_path);
+    if (rc) return rc;
+    struct stat st;
+    if (*o->root && (stat(o->root, &st) < 0 || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "clonemu: --root %s: not a directory\n", o->root);
+        return 2;
+    }
+
+    char hostname[65] = "clonemu";
+    if (gethostname(hostname, sizeof hostname) < 0) strcpy(hostname, "clonemu");
+    hostname[sizeof hostname - 1] = '\0';
+    struct km_options kopt = {
+        .seed = o->seed,
+        .slice_blocks = o->slice,
+        .ns_per_block = 1, /* virtual: 1 ns per basic block */
+        .first_pid = 1000,
+        .uid = (u32)getuid(),
+        .gid = (u32)getgid(),
+        .root = o->root,
+        .hostname = hostname,
+    };
+    struct km_hostfs fs;
+    if (hostfs_posix_init(&fs) < 0) return 1;
+    struct km_host host = {0};
+    runloop_host_init(&host);
+    host.fs = &fs;
+    host.diag = main_diag;
+    struct km *k = calloc(1, sizeof *k);
+    if (!k) {
+        hostfs_posix_fini(&fs);
+        return 1;
+    }
+    km_init(k, &kopt, &host);
+
+    struct sink_file trace = {0}, events = {0};
+    int status = sinks_setup(k, o, &trace, &events);
+    if (status == 0) {
+        int err = loader_spawn_initial(k, host_path, argv[0], argc, argv, environ);
+        if (err < 0) {
+            fprintf(stderr, "clonemu: %s: cannot load: %s\n", argv[0], lx_errno_name(err));
+            status = err == -LX_ENOENT ? 127 : 126;
+        } else {
+            status = runloop_run(k);
+        }
+    }
+    /* Flush before teardown so a crash there loses no events. */
+    if (events.f) fflush(events.f);
+    if (trace.f) fflush(trace.f);
+    km_destroy(k);
+    free(k);
+    hostfs_posix_fini(&fs);
+    status = sinks_finish(&events, status);
+    return sinks_finish(&trace, status);
+}
+
+int main(int argc, char **argv)
+{
+    /* A guest writing to a closed pipe gets EPIPE (and its own modelled
+     * SIGPIPE), not a dead emulator. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2) {
+        usage_print(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage_print(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("clonemu %s\n", CLONEMU_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") != 0) {
+        if (cmd[0] == '-') return usage_error("unrecognized option '%s'", cmd);
+        return usage_error("unknown command '%s' (did you mean 'clonemu run'?)", cmd);
+    }
+    struct main_opts o;
+    int first;
+    int rc = opts_parse(argc - 1, argv + 1, &o, &first);
+    if (rc >= 0) return rc;
+    return main_run(&o, argc - 1 - first, argv + 1 + first);
+}
