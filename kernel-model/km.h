@@ -70,13 +70,17 @@ struct sysvsem {
 struct io_ctx {
     int refs, id;
 };
+enum km_ns_type { KM_NS_MNT, KM_NS_UTS, KM_NS_IPC, KM_NS_PID, KM_NS_NET, KM_NS_CGROUP, KM_NS_TIME, KM_NS_USER };
 struct nsproxy {
     int refs, id;
     struct uts_ns {
         int refs, id;
         char nodename[65], domainname[65];
     } *uts;
-    int ns_ids[8]; /* recorded namespace ids (ipc, mnt, pid_for_children, net, cgroup, time, user) */
+    /* Namespaces other than uts are recorded (ids) until the namespace
+     * issue gives them semantics: index by enum km_ns_type. */
+    int ns_ids[8];
+    int pidns_level; /* depth of pid_for_children (0 = initial) */
 };
 struct cred {
     int refs;
@@ -191,6 +195,7 @@ struct km {
     int initial_status;              /* its wait status once it exited */
     bool initial_exited;
     int next_pid, next_seq, next_res_id;
+    int last_seq;                    /* seq of the task run last (round robin) */
     struct km_events ev;
     struct futex_waiter *futex_waiters;
     struct km_timer *timers;

@@ -1,0 +1,64 @@
+/* Helpers shared inside the kernel model (not part of its interface). */
+#ifndef CLONEMU_INTERNAL_H
+#define CLONEMU_INTERNAL_H
+
+#include "kernel-model/km.h"
+
+#define KM_PID_MAX 4194304 /* pid_max default on 64-bit */
+
+void *km_zalloc(size_t n);
+_Noreturn void km_panic(const char *what);
+
+struct task *km_task_alloc(struct km *k, int tid);
+int km_alloc_pid(struct km *k);
+struct task *km_find_task_any(struct km *k, int tid);
+void task_add_child(struct task *parent, struct task *child);
+void task_remove_child(struct task *parent, struct task *child);
+/* Drop the task's mm, files, fs, sighand, ... and its CPU context. */
+void task_release_resources(struct km *k, struct task *t);
+const char *km_wait_kind_name(enum km_wait_kind w);
+void km_report_waits(struct km *k, char *buf, size_t n);
+
+/* res.c: refcounted resources */
+struct tgroup *tgroup_new(int tgid);
+void tgroup_put(struct tgroup *tg);
+struct cred *cred_new(u32 uid, u32 gid);
+struct cred *cred_get(struct cred *c);
+void cred_put(struct cred *c);
+bool cred_capable_admin(const struct cred *c);
+struct nsproxy *nsproxy_new_initial(struct km *k);
+struct nsproxy *nsproxy_get(struct nsproxy *ns);
+void nsproxy_put(struct nsproxy *ns);
+/* A copy of ns with a new namespace of each kind in flags (CLONE_NEW*). */
+struct nsproxy *nsproxy_copy(struct km *k, const struct nsproxy *ns, u64 flags);
+struct sighand *sighand_new(struct km *k);
+struct sighand *sighand_get(struct sighand *s);
+struct sighand *sighand_copy(struct km *k, const struct sighand *s, bool clear_handlers);
+void sighand_put(struct sighand *s);
+/* sysvsem and io contexts: opaque shared tokens until their issues */
+void *res_new(struct km *k);
+void *res_get(void *r);
+void res_put(void *r);
+int res_id(const void *r);
+
+/* exit.c */
+void km_reap(struct km *k, struct task *t);
+bool task_group_dead(const struct task *leader);
+/* proc.c: wait4/waitid core */
+i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, int *status_out,
+               struct task **reaped_info, int *si_code, int *si_status, int *si_pid, u32 *si_uid);
+
+/* clone.c */
+i64 km_clone3_copy_in(struct km *k, struct task *t, u64 uargs, u64 size,
+                      struct kernel_clone_args *out);
+void km_ev_refused(struct km *k, struct task *t, const char *call, int err, const char *rule,
+                   const char *why);
+
+/* exec.c */
+i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp);
+
+/* signal.c */
+bool km_sig_default_ignored(int sig);
+bool km_sig_default_fatal(int sig);
+
+#endif

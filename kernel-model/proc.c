@@ -1,0 +1,398 @@
+/* Process syscalls: ids, the clone family front-ends, exit, wait4/waitid,
+ * execve, kill/tkill/tgkill/pidfd_send_signal, unshare. Front-ends only
+ * decode arguments and call the model. */
+#include "kernel-model/internal.h"
+#include "kernel-model/sys.h"
+
+static i64 sys_getpid(struct km *k, struct task *t, const u64 a[6])
+{
+    (void)k, (void)a;
+    return t->tg->tgid;
+}
+
+static i64 sys_gettid(struct km *k, struct task *t, const u64 a[6])
+{
+    (void)k, (void)a;
+    return t->tid;
+}
+
+static i64 sys_getppid(struct km *k, struct task *t, const u64 a[6])
+{
+    (void)k, (void)a;
+    return t->real_parent->tg->tgid;
+}
+
+static i64 sys_clone(struct km *k, struct task *t, const u64 a[6])
+{
+    struct kernel_clone_args args;
+    t->abi->clone_decode(a, &args);
+    args.kind = KM_CLONE_CLONE;
+    return km_clone(k, t, &args);
+}
+
+static i64 sys_clone3(struct km *k, struct task *t, const u64 a[6])
+{
+    struct kernel_clone_args args;
+    i64 r = km_clone3_copy_in(k, t, a[0], a[1], &args);
+    return r < 0 ? r : km_clone(k, t, &args);
+}
+
+static i64 sys_fork(struct km *k, struct task *t, const u64 a[6])
+{
+    (void)a;
+    struct kernel_clone_args args = {.kind = KM_CLONE_FORK, .exit_signal = LX_SIGCHLD};
+    return km_clone(k, t, &args);
+}
+
+static i64 sys_vfork(struct km *k, struct task *t, const u64 a[6])
+{
+    (void)a;
+    struct kernel_clone_args args = {
+        .kind = KM_CLONE_VFORK, .flags = LX_CLONE_VM | LX_CLONE_VFORK, .exit_signal = LX_SIGCHLD};
+    return km_clone(k, t, &args);
+}
+
+static i64 sys_exit(struct km *k, struct task *t, const u64 a[6])
+{
+    km_task_exit(k, t, (int)(a[0] & 0xff) << 8);
+    return KM_NORET;
+}
+
+static i64 sys_exit_group(struct km *k, struct task *t, const u64 a[6])
+{
+    km_group_exit(k, t, (int)(a[0] & 0xff) << 8);
+    return KM_NORET;
+}
+
+/* --- wait ------------------------------------------------------------ */
+
+/* eligible_child: __WALL takes all; otherwise __WCLONE selects exactly
+ * the children whose exit signal is not SIGCHLD. */
+static bool wait_eligible(const struct task *c, u32 options)
+{
+    if (options & LX_WALL)
+        return true;
+    return (c->exit_signal != LX_SIGCHLD) == ((options & LX_WCLONE) != 0);
+}
+
+static bool wait_id_matches(const struct task *waiter, const struct task *c, int idtype, i64 id)
+{
+    switch (idtype) {
+    case LX_P_ALL: return true;
+    case LX_P_PID: return c->tid == id;
+    case LX_P_PGID: return c->tg->pgid == (id ? id : waiter->tg->pgid);
+    }
+    return false;
+}
+
+i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, int *status_out,
+               struct task **reaped_info, int *si_code, int *si_status, int *si_pid, u32 *si_uid)
+{
+    (void)reaped_info;
+    bool any = false;
+    for (struct task *th = t->tg->threads; th; th = th->tg_next) {
+        if ((options & LX_WNOTHREAD) && th != t)
+            continue;
+        for (struct task *c = th->children; c; c = c->sibling) {
+            if (!wait_id_matches(t, c, idtype, id) || !wait_eligible(c, options))
+                continue;
+            any = true;
+            if (!(options & LX_WEXITED) || c->state != TASK_ZOMBIE || !task_group_dead(c))
+                continue;
+            int st = c->tg->group_exit ? c->tg->group_exit_code : c->exit_code;
+            int pid = c->tid;
+            *status_out = st;
+            *si_pid = pid;
+            *si_uid = t->cred->uid;
+            if ((st & 0x7f) == 0) {
+                *si_code = LX_CLD_EXITED;
+                *si_status = (st >> 8) & 0xff;
+            } else {
+                *si_code = (st & 0x80) ? LX_CLD_DUMPED : LX_CLD_KILLED;
+                *si_status = st & 0x7f;
+            }
+            km_ev_begin(k, "wait", t);
+            km_ev_int(k, "child", pid);
+            km_ev_str(k, "result", (st & 0x7f) ? "killed" : "exited");
+            km_ev_int(k, "status", st);
+            km_ev_int(k, "nowait", (options & LX_WNOWAIT) != 0);
+            km_ev_end(k);
+            if (!(options & LX_WNOWAIT))
+                km_reap(k, c);
+            return pid;
+        }
+    }
+    if (!any)
+        return -LX_ECHILD;
+    if (options & LX_WNOHANG)
+        return 0;
+    return km_block(k, t, KM_WAIT_CHILD, 0, 0, 0);
+}
+
+static i64 sys_wait4(struct km *k, struct task *t, const u64 a[6])
+{
+    i64 pid = (i32)a[0];
+    u32 options = (u32)a[2];
+    if (options & ~(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WNOTHREAD | LX_WCLONE | LX_WALL))
+        return -LX_EINVAL;
+    if (pid == (i64)INT32_MIN) /* -INT_MIN overflows */
+        return -LX_ESRCH;
+    int idtype = LX_P_PID;
+    i64 id = pid;
+    if (pid == -1) {
+        idtype = LX_P_ALL;
+    } else if (pid < 0) {
+        idtype = LX_P_PGID;
+        id = -pid;
+    } else if (pid == 0) {
+        idtype = LX_P_PGID;
+        id = t->tg->pgid;
+    }
+    int st = 0, code, sst, spid;
+    u32 suid;
+    i64 r = km_do_wait(k, t, idtype, id, options | LX_WEXITED, &st, NULL, &code, &sst, &spid, &suid);
+    if (r > 0 && a[1] && mm_write_u32(t->mm, a[1], (u32)st) < 0)
+        return -LX_EFAULT;
+    if (r > 0 && a[3]) {
+        u8 zero[144] = {0}; /* struct rusage: no accounting modelled */
+        if (mm_write(t->mm, a[3], zero, sizeof zero) < 0)
+            return -LX_EFAULT;
+    }
+    return r;
+}
+
+static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
+{
+    int idtype = (int)a[0];
+    i64 id = (i32)a[1];
+    u32 options = (u32)a[3];
+    if (options & ~(LX_WNOHANG | LX_WNOWAIT | LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED |
+                    LX_WNOTHREAD | LX_WCLONE | LX_WALL))
+        return -LX_EINVAL;
+    if (!(options & (LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED)))
+        return -LX_EINVAL;
+    switch (idtype) {
+    case LX_P_ALL: break;
+    case LX_P_PID:
+        if (id <= 0)
+            return -LX_EINVAL;
+        break;
+    case LX_P_PGID:
+        if (id < 0)
+            return -LX_EINVAL;
+        break;
+    case LX_P_PIDFD: {
+        int err = 0;
+        if (id < 0)
+            return -LX_EINVAL;
+        struct task *target = files_pidfd_task(k, t, (int)id, &err);
+        if (!target)
+            return err ? err : -LX_EBADF;
+        idtype = LX_P_PID;
+        id = target->tg->tgid;
+        if (target->state == TASK_DEAD)
+            return -LX_ECHILD;
+        break;
+    }
+    default: return -LX_EINVAL;
+    }
+    int st = 0, code = 0, sst = 0, spid = 0;
+    u32 suid = 0;
+    i64 r = km_do_wait(k, t, idtype, id, options, &st, NULL, &code, &sst, &spid, &suid);
+    if (r < 0 || !a[2])
+        return r < 0 ? r : 0;
+    /* siginfo_t for SIGCHLD: signo, errno, code, then pid, uid, status
+     * at 16/20/24 and utime/stime at 32/40; all zero when nothing waited. */
+    u8 si[128] = {0};
+    bool be = km_guest_be(t);
+    if (r > 0) {
+        lx_put32(be, si + 0, LX_SIGCHLD);
+        lx_put32(be, si + 8, (u32)code);
+        lx_put32(be, si + 16, (u32)spid);
+        lx_put32(be, si + 20, suid);
+        lx_put32(be, si + 24, (u32)sst);
+    }
+    if (mm_write(t->mm, a[2], si, sizeof si) < 0)
+        return -LX_EFAULT;
+    return 0;
+}
+
+/* --- signals sent by guests -------------------------------------------- */
+
+static bool may_signal(const struct task *from, const struct task *to)
+{
+    const struct cred *a = from->cred, *b = to->cred;
+    return a->euid == 0 || a->euid == b->uid || a->euid == b->suid || a->uid == b->uid ||
+           a->uid == b->suid;
+}
+
+static i64 kill_one(struct km *k, struct task *t, struct task *target, int sig, bool group)
+{
+    if (!may_signal(t, target))
+        return -LX_EPERM;
+    if (sig)
+        km_send_signal(k, t, group ? target->tg->leader : target, sig, group, LX_SI_USER);
+    return 0;
+}
+
+static i64 sys_kill(struct km *k, struct task *t, const u64 a[6])
+{
+    i64 pid = (i32)a[0];
+    int sig = (int)a[1];
+    if (sig < 0 || sig > LX_NSIG)
+        return -LX_EINVAL;
+    if (pid > 0) {
+        struct task *target = km_find_task(k, (int)pid);
+        if (!target || target != target->tg->leader || target->tg->nr_threads == 0)
+            return target && target->state == TASK_ZOMBIE ? 0 : -LX_ESRCH;
+        return kill_one(k, t, target, sig, true);
+    }
+    /* 0: caller's group; -1: everyone but init and the caller; < -1: -pgrp */
+    i64 pgrp = pid == 0 ? t->tg->pgid : -pid;
+    i64 result = -LX_ESRCH;
+    int count = 0;
+    for (struct task *p = k->tasks; p; p = p->all_next) {
+        if (p == k->init || p != p->tg->leader || p->tg->nr_threads == 0)
+            continue;
+        if (pid == -1 ? p->tg == t->tg : p->tg->pgid != pgrp)
+            continue;
+        count++;
+        i64 r = kill_one(k, t, p, sig, true);
+        if (r == 0 || result == -LX_ESRCH)
+            result = r;
+    }
+    if (pid == -1 && sig) /* the caller is spared by kill(-1) */
+        (void)count;
+    return count ? (result == -LX_ESRCH ? 0 : result) : -LX_ESRCH;
+}
+
+static i64 sys_tgkill(struct km *k, struct task *t, const u64 a[6])
+{
+    i64 tgid = (i32)a[0], tid = (i32)a[1];
+    int sig = (int)a[2];
+    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > LX_NSIG)
+        return -LX_EINVAL;
+    struct task *target = km_find_task(k, (int)tid);
+    if (!target || target->state >= TASK_ZOMBIE || target->tg->tgid != tgid)
+        return -LX_ESRCH;
+    return kill_one(k, t, target, sig, false);
+}
+
+static i64 sys_tkill(struct km *k, struct task *t, const u64 a[6])
+{
+    i64 tid = (i32)a[0];
+    int sig = (int)a[1];
+    if (tid <= 0 || sig < 0 || sig > LX_NSIG)
+        return -LX_EINVAL;
+    struct task *target = km_find_task(k, (int)tid);
+    if (!target || target->state >= TASK_ZOMBIE)
+        return -LX_ESRCH;
+    return kill_one(k, t, target, sig, false);
+}
+
+static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
+{
+    int sig = (int)a[1];
+    if (a[3] != 0)
+        return -LX_EINVAL;
+    if (sig < 0 || sig > LX_NSIG)
+        return -LX_EINVAL;
+    int err = 0;
+    struct task *target = files_pidfd_task(k, t, (int)a[0], &err);
+    if (!target)
+        return err ? err : -LX_EBADF;
+    if (target->state >= TASK_ZOMBIE || target->tg->nr_threads == 0)
+        return -LX_ESRCH;
+    if (a[2]) /* a siginfo from the caller: only for its own group, as Linux */
+        return -LX_EINVAL;
+    return kill_one(k, t, target, sig, true);
+}
+
+/* --- execve ------------------------------------------------------------ */
+
+static i64 sys_execve(struct km *k, struct task *t, const u64 a[6])
+{
+    return km_execve(k, t, a[0], a[1], a[2]);
+}
+
+/* --- unshare (sharing flags; namespaces are recorded) ------------------- */
+
+static i64 sys_unshare(struct km *k, struct task *t, const u64 a[6])
+{
+    u64 f = a[0];
+    const u64 allowed = LX_CLONE_THREAD | LX_CLONE_FS | LX_CLONE_NEWNS | LX_CLONE_SIGHAND |
+                        LX_CLONE_VM | LX_CLONE_FILES | LX_CLONE_SYSVSEM | LX_CLONE_NEWUTS |
+                        LX_CLONE_NEWIPC | LX_CLONE_NEWNET | LX_CLONE_NEWUSER | LX_CLONE_NEWPID |
+                        LX_CLONE_NEWCGROUP | LX_CLONE_NEWTIME;
+    /* U1: implied flags */
+    if (f & LX_CLONE_NEWUSER)
+        f |= LX_CLONE_THREAD | LX_CLONE_FS;
+    if (f & LX_CLONE_VM)
+        f |= LX_CLONE_SIGHAND;
+    if (f & LX_CLONE_SIGHAND)
+        f |= LX_CLONE_THREAD;
+    if (f & LX_CLONE_NEWNS)
+        f |= LX_CLONE_FS;
+    const char *rule = NULL, *why = NULL;
+    int err = 0;
+    if (f & ~allowed) {
+        err = LX_EINVAL, rule = "unshare_unknown_flags", why = "unshare: flag not accepted (U2)";
+    } else if ((f & (LX_CLONE_THREAD | LX_CLONE_SIGHAND | LX_CLONE_VM)) && t->tg->nr_threads > 1) {
+        err = LX_EINVAL, rule = "unshare_thread_multithreaded",
+        why = "unshare: THREAD/SIGHAND/VM while other threads exist (U3)";
+    } else if ((f & (LX_CLONE_SIGHAND | LX_CLONE_VM)) && t->sighand->refs > 1) {
+        err = LX_EINVAL, rule = "unshare_sighand_shared",
+        why = "unshare: SIGHAND/VM while the handler table is shared (U4)";
+    } else if ((f & LX_CLONE_VM) && t->mm->refs > 1) {
+        err = LX_EINVAL, rule = "unshare_vm_shared", why = "unshare: VM while the mm is shared (U5)";
+    } else if ((f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER) && !(f & LX_CLONE_NEWUSER) &&
+               !cred_capable_admin(t->cred)) {
+        err = LX_EPERM, rule = "unshare_ns_needs_cap_sys_admin",
+        why = "unshare: CLONE_NEW* needs CAP_SYS_ADMIN (U8)";
+    }
+    if (err) {
+        km_ev_refused(k, t, "unshare", err, rule, why);
+        return -err;
+    }
+    if ((f & LX_CLONE_FS) && t->fs && fs_id(t->fs) && !(f & LX_CLONE_NEWUSER)) {
+        struct fs_info *n = fs_dup(k, t->fs);
+        fs_put(k, t->fs);
+        t->fs = n;
+    }
+    if (f & LX_CLONE_FILES) {
+        struct files *n = files_dup(k, t->files);
+        files_put(k, t->files);
+        t->files = n;
+    }
+    if (f & LX_CLONE_NS_FLAGS) {
+        struct nsproxy *n = nsproxy_copy(k, t->ns, f);
+        nsproxy_put(t->ns);
+        t->ns = n;
+    }
+    char fl[512];
+    km_ev_begin(k, "unshare", t);
+    km_ev_str(k, "flags", km_clone_flags_str(f, 0, fl, sizeof fl));
+    km_ev_end(k);
+    return 0;
+}
+
+const struct km_sys_entry km_sys_proc[] = {
+    {LX_SYS_getpid, sys_getpid, ""},
+    {LX_SYS_gettid, sys_gettid, ""},
+    {LX_SYS_getppid, sys_getppid, ""},
+    {LX_SYS_clone, sys_clone, "fpppp"},
+    {LX_SYS_clone3, sys_clone3, "pu"},
+    {LX_SYS_fork, sys_fork, ""},
+    {LX_SYS_vfork, sys_vfork, ""},
+    {LX_SYS_exit, sys_exit, "d"},
+    {LX_SYS_exit_group, sys_exit_group, "d"},
+    {LX_SYS_wait4, sys_wait4, "dpxp"},
+    {LX_SYS_waitid, sys_waitid, "ddpxp"},
+    {LX_SYS_execve, sys_execve, "spp"},
+    {LX_SYS_kill, sys_kill, "dS"},
+    {LX_SYS_tkill, sys_tkill, "dS"},
+    {LX_SYS_tgkill, sys_tgkill, "ddS"},
+    {LX_SYS_pidfd_send_signal, sys_pidfd_send_signal, "FSpx"},
+    {LX_SYS_unshare, sys_unshare, "f"},
+    {LX_SYS_NONE, NULL, NULL},
+};

@@ -1,0 +1,166 @@
+/* Refcounted per-task resources other than mm, files and fs: the thread
+ * group (signal_struct), credentials, the namespace proxy, the signal
+ * handler table, and the sysvsem / io tokens a clone shares or not. */
+#include "kernel-model/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct tgroup *tgroup_new(int tgid)
+{
+    struct tgroup *tg = km_zalloc(sizeof *tg);
+    tg->refs = 1;
+    tg->tgid = tgid;
+    tg->rlim_nofile = 1024;
+    tg->rlim_nproc = ~0ULL;
+    tg->rlim_stack = 8 << 20;
+    tg->rlim_core = 0;
+    return tg;
+}
+
+void tgroup_put(struct tgroup *tg)
+{
+    if (tg && --tg->refs == 0)
+        free(tg);
+}
+
+struct cred *cred_new(u32 uid, u32 gid)
+{
+    struct cred *c = km_zalloc(sizeof *c);
+    c->refs = 1;
+    c->uid = c->euid = c->suid = c->fsuid = uid;
+    c->gid = c->egid = c->sgid = c->fsgid = gid;
+    c->cap_effective = uid == 0 ? ~0ULL : 0;
+    return c;
+}
+
+struct cred *cred_get(struct cred *c)
+{
+    c->refs++;
+    return c;
+}
+
+void cred_put(struct cred *c)
+{
+    if (c && --c->refs == 0)
+        free(c);
+}
+
+/* CAP_SYS_ADMIN (bit 21) in the effective set. */
+bool cred_capable_admin(const struct cred *c) { return (c->cap_effective >> 21) & 1; }
+
+static struct uts_ns *uts_new(struct km *k, const char *node, const char *domain)
+{
+    struct uts_ns *u = km_zalloc(sizeof *u);
+    u->refs = 1;
+    u->id = km_new_res_id(k);
+    snprintf(u->nodename, sizeof u->nodename, "%s", node);
+    snprintf(u->domainname, sizeof u->domainname, "%s", domain);
+    return u;
+}
+
+struct nsproxy *nsproxy_new_initial(struct km *k)
+{
+    struct nsproxy *ns = km_zalloc(sizeof *ns);
+    ns->refs = 1;
+    ns->id = km_new_res_id(k);
+    ns->uts = uts_new(k, k->opt.hostname, "(none)");
+    for (int i = 0; i < 8; i++)
+        ns->ns_ids[i] = i == KM_NS_UTS ? ns->uts->id : km_new_res_id(k);
+    return ns;
+}
+
+struct nsproxy *nsproxy_get(struct nsproxy *ns)
+{
+    ns->refs++;
+    return ns;
+}
+
+void nsproxy_put(struct nsproxy *ns)
+{
+    if (!ns || --ns->refs > 0)
+        return;
+    if (--ns->uts->refs == 0)
+        free(ns->uts);
+    free(ns);
+}
+
+struct nsproxy *nsproxy_copy(struct km *k, const struct nsproxy *old, u64 flags)
+{
+    static const u64 bit[8] = {LX_CLONE_NEWNS,  LX_CLONE_NEWUTS,    LX_CLONE_NEWIPC,
+                               LX_CLONE_NEWPID, LX_CLONE_NEWNET,    LX_CLONE_NEWCGROUP,
+                               LX_CLONE_NEWTIME, LX_CLONE_NEWUSER};
+    struct nsproxy *ns = km_zalloc(sizeof *ns);
+    ns->refs = 1;
+    ns->id = km_new_res_id(k);
+    if (flags & LX_CLONE_NEWUTS) {
+        ns->uts = uts_new(k, old->uts->nodename, old->uts->domainname);
+    } else {
+        ns->uts = old->uts;
+        ns->uts->refs++;
+    }
+    for (int i = 0; i < 8; i++)
+        ns->ns_ids[i] = (flags & bit[i]) ? km_new_res_id(k) : old->ns_ids[i];
+    ns->ns_ids[KM_NS_UTS] = ns->uts->id;
+    ns->pidns_level = old->pidns_level + ((flags & LX_CLONE_NEWPID) ? 1 : 0);
+    return ns;
+}
+
+struct sighand *sighand_new(struct km *k)
+{
+    struct sighand *s = km_zalloc(sizeof *s);
+    s->refs = 1;
+    s->id = km_new_res_id(k);
+    return s;
+}
+
+struct sighand *sighand_get(struct sighand *s)
+{
+    s->refs++;
+    return s;
+}
+
+struct sighand *sighand_copy(struct km *k, const struct sighand *old, bool clear_handlers)
+{
+    struct sighand *s = sighand_new(k);
+    memcpy(s->action, old->action, sizeof s->action);
+    if (clear_handlers) /* CLONE_CLEAR_SIGHAND: handlers to default, SIG_IGN stays */
+        for (int i = 0; i < LX_NSIG; i++)
+            if (s->action[i].handler != LX_SIG_IGN)
+                s->action[i] = (struct lx_sigaction){0};
+    return s;
+}
+
+void sighand_put(struct sighand *s)
+{
+    if (s && --s->refs == 0)
+        free(s);
+}
+
+/* sysvsem and io_ctx share the {refs, id} layout. */
+struct res_token {
+    int refs, id;
+};
+
+void *res_new(struct km *k)
+{
+    struct res_token *r = km_zalloc(sizeof *r);
+    r->refs = 1;
+    r->id = km_new_res_id(k);
+    return r;
+}
+
+void *res_get(void *r)
+{
+    ((struct res_token *)r)->refs++;
+    return r;
+}
+
+void res_put(void *r)
+{
+    struct res_token *t = r;
+    if (t && --t->refs == 0)
+        free(t);
+}
+
+int res_id(const void *r) { return r ? ((const struct res_token *)r)->id : 0; }

@@ -1,0 +1,96 @@
+#include "tests/unit/support/fake_host.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static int fake_cpu_clone(void *ctx, struct task *parent, struct task *child, u64 stack,
+                          bool settls, u64 tls)
+{
+    (void)ctx;
+    struct fake_cpu *c = calloc(1, sizeof *c);
+    if (!c)
+        return -LX_ENOMEM;
+    const struct fake_cpu *p = parent->cpu;
+    c->sp = stack ? stack : (p ? p->sp : 0);
+    c->settls = settls;
+    c->tls = settls ? tls : (p ? p->tls : 0);
+    child->cpu = c;
+    return 0;
+}
+
+static void fake_cpu_free(void *ctx, struct task *t)
+{
+    (void)ctx;
+    free(t->cpu);
+    t->cpu = NULL;
+}
+
+static int fake_set_tls(void *ctx, struct task *t, u64 tls)
+{
+    (void)ctx;
+    if (t->cpu)
+        ((struct fake_cpu *)t->cpu)->tls = tls;
+    return 0;
+}
+
+static u64 fake_get_tls(void *ctx, struct task *t)
+{
+    (void)ctx;
+    return t->cpu ? ((struct fake_cpu *)t->cpu)->tls : 0;
+}
+
+static int fake_exec_load(void *ctx, struct task *t, const char *host_path, char *const argv[],
+                          char *const envp[], struct mm **mm_out)
+{
+    (void)ctx, (void)t, (void)host_path, (void)argv, (void)envp, (void)mm_out;
+    return -LX_ENOEXEC;
+}
+
+static void fake_diag(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "diag: %s\n", line);
+}
+
+const struct km_host fake_host = {
+    .ctx = NULL,
+    .cpu_clone = fake_cpu_clone,
+    .cpu_free = fake_cpu_free,
+    .cpu_set_tls = fake_set_tls,
+    .cpu_get_tls = fake_get_tls,
+    .exec_load = fake_exec_load,
+    .fs = NULL,
+    .diag = fake_diag,
+};
+
+struct task *fake_boot(struct km *k, const struct km_abi *abi)
+{
+    struct km_options opt = {
+        .seed = 1,
+        .slice_blocks = 1000,
+        .ns_per_block = 1,
+        .first_pid = 1000,
+        .uid = 0,
+        .gid = 0,
+        .root = "",
+        .hostname = "fakehost",
+    };
+    km_init(k, &opt, &fake_host);
+    struct mm *mm = mm_new(NULL, NULL, abi->big_endian, abi->task_size, abi->mmap_base);
+    if (mm_map_anon(mm, 0x10000, 0x100000, LX_PROT_READ | LX_PROT_WRITE,
+                    LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED, "data") < 0 ||
+        mm_map_anon(mm, 0x200000, 0x10000, LX_PROT_READ,
+                    LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED, "ro") < 0) {
+        fprintf(stderr, "fake_boot: mm_map_anon failed\n");
+        abort();
+    }
+    struct task *t = km_spawn_initial(k, abi, mm);
+    struct fake_cpu *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->sp = 0x10000 + 0x100000 - 64;
+    t->cpu = c;
+    return t;
+}
+
+void fake_shutdown(struct km *k) { km_destroy(k); }
