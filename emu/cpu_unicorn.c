@@ -1,0 +1,613 @@
+/* The Unicorn 2.0.1 CPU backend (struct cpu_ops, emu/cpu.h). The only file
+ * that includes <unicorn/unicorn.h>. See /work/shared/UNICORN-NOTES.md for
+ * the measured facts this relies on.
+ *
+ *  - One engine per mm (mm->cpu_priv), created on first use. Its mappings
+ *    follow the mm through cpu_unicorn_observer (uc_mem_map_ptr borrows the
+ *    model's host memory, so the kernel model reads guest memory directly).
+ *  - One uc_context per task. engine.live is the context whose registers
+ *    are currently in the engine; it is saved lazily when another context
+ *    of the same engine is loaded.
+ *  - Syscalls, faults and the end of a slice all end uc_emu_start through
+ *    uc_emu_stop from a hook; the trap is handled by the caller outside
+ *    uc_emu_start. Hooks never write PC (Unicorn #1579).
+ *  - Preemption: a block hook counts basic blocks and stops before the
+ *    first block over budget (deterministic; count= and timeout= are broken
+ *    in 2.0.1). */
+#include "emu/cpu.h"
+
+#include <capstone/capstone.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unicorn/unicorn.h>
+
+/* Linux si_codes used for CPU faults. */
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define ILL_ILLOPC  1
+#define ILL_ILLOPN  2
+#define FPE_INTDIV  1
+#define TRAP_BRKPT  1
+#define SI_KERNEL   0x80
+
+struct engine;
+
+/* What an interrupt number means on one arch. */
+enum trap_kind { TRAP_SYSCALL, TRAP_FAULT };
+struct trap_class {
+    enum trap_kind kind;
+    int sig, si_code;
+    bool pc_past; /* PC is already past the instruction (report pc - 0) */
+    const char *what;
+};
+
+/* Per-arch facts of the Unicorn side: register ids by role, syscall
+ * registers, how interrupts map to traps, set-up of a new engine. */
+struct uarch {
+    u16 machine;
+    uc_arch arch;
+    uc_mode mode;
+    int reg[CPU_REG_COUNT];
+    int nr_reg, arg_reg[6];
+    cs_arch cs_arch;
+    cs_mode cs_mode;
+    void (*setup)(uc_engine *uc);
+    /* Classify an interrupt; false: not a trap we know (SIGSEGV). */
+    bool (*classify)(u32 intno, struct trap_class *out);
+    /* After a syscall trap, before the model runs (x86-64 rcx/r11). */
+    void (*syscall_entry)(uc_engine *uc);
+};
+
+/* A task's register context. */
+struct uctx {
+    uc_context *c;
+    struct engine *eng; /* NULL once the engine is gone */
+    struct uctx *next;  /* eng->ctxs */
+};
+
+struct engine {
+    uc_engine *uc;
+    struct mm *mm;
+    const struct uarch *ua;
+    struct uctx *live; /* context loaded in the engine, or NULL */
+    struct uctx *ctxs; /* every context bound to this engine */
+    uc_context *reset; /* registers right after set-up */
+    u64 blocks, limit; /* the current run's budget */
+    bool slice_end, trapped;
+    struct trap_class trap;
+    bool mem_bad; /* a UC_HOOK_MEM_INVALID fired */
+    int mem_type;
+    u64 mem_addr;
+    csh cs;
+    bool cs_open;
+};
+
+static void die_uc(const char *what, uc_err err)
+{
+    fprintf(stderr, "clonemu: internal error: %s: %s\n", what, uc_strerror(err));
+    abort();
+}
+
+/* --- x86-64 -------------------------------------------------------------- */
+
+static void x86_setup(uc_engine *uc)
+{
+    (void)uc; /* long mode, SSE on: Unicorn's default x86-64 state */
+}
+
+static bool x86_classify(u32 intno, struct trap_class *out)
+{
+    switch (intno) {
+    case 0:
+        *out = (struct trap_class){TRAP_FAULT, LX_SIGFPE, FPE_INTDIV, false, "divide error"};
+        break;
+    case 1:
+    case 3:
+        *out = (struct trap_class){TRAP_FAULT, LX_SIGTRAP, SI_KERNEL, true, "breakpoint"};
+        break;
+    case 6:
+        *out = (struct trap_class){TRAP_FAULT, LX_SIGILL, ILL_ILLOPN, false, "invalid opcode"};
+        break;
+    case 13:
+        *out = (struct trap_class){TRAP_FAULT, LX_SIGSEGV, SI_KERNEL, false, "general protection"};
+        break;
+    default: return false;
+    }
+    return true;
+}
+
+/* Linux's syscall entry: rcx = return address, r11 = rflags. */
+static void x86_syscall_entry(uc_engine *uc)
+{
+    u64 rip = 0, fl = 0;
+    uc_reg_read(uc, UC_X86_REG_RIP, &rip);
+    uc_reg_read(uc, UC_X86_REG_RFLAGS, &fl);
+    uc_reg_write(uc, UC_X86_REG_RCX, &rip);
+    uc_reg_write(uc, UC_X86_REG_R11, &fl);
+}
+
+static const struct uarch uarch_x86_64 = {
+    .machine = 62,
+    .arch = UC_ARCH_X86,
+    .mode = UC_MODE_64,
+    .reg = {[CPU_REG_PC] = UC_X86_REG_RIP,
+            [CPU_REG_SP] = UC_X86_REG_RSP,
+            [CPU_REG_RET] = UC_X86_REG_RAX,
+            [CPU_REG_TLS] = UC_X86_REG_FS_BASE,
+            [CPU_REG_ENTRY_FINI] = UC_X86_REG_RDX},
+    .nr_reg = UC_X86_REG_RAX,
+    .arg_reg = {UC_X86_REG_RDI, UC_X86_REG_RSI, UC_X86_REG_RDX, UC_X86_REG_R10, UC_X86_REG_R8,
+                UC_X86_REG_R9},
+    .cs_arch = CS_ARCH_X86,
+    .cs_mode = CS_MODE_64,
+    .setup = x86_setup,
+    .classify = x86_classify,
+    .syscall_entry = x86_syscall_entry,
+};
+
+/* --- aarch64 ------------------------------------------------------------- */
+
+/* The "max" model: other models fault on the LSE atomics glibc uses. FP
+ * and SIMD must not trap (glibc's memcpy uses them): CPACR_EL1.FPEN = 3. */
+static void a64_setup(uc_engine *uc)
+{
+    uc_err err = uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_MAX);
+    if (err) die_uc("aarch64 cpu model", err);
+    u64 cpacr = 0;
+    uc_reg_read(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
+    cpacr |= 3ULL << 20;
+    uc_reg_write(uc, UC_ARM64_REG_CPACR_EL1, &cpacr);
+}
+
+static bool a64_classify(u32 intno, struct trap_class *out)
+{
+    switch (intno) {
+    case 2: *out = (struct trap_class){TRAP_SYSCALL, 0, 0, true, "svc"}; break;
+    case 1:
+        *out =
+            (struct trap_class){TRAP_FAULT, LX_SIGILL, ILL_ILLOPC, false, "undefined instruction"};
+        break;
+    case 7: *out = (struct trap_class){TRAP_FAULT, LX_SIGTRAP, TRAP_BRKPT, false, "brk"}; break;
+    default: return false;
+    }
+    return true;
+}
+
+static void a64_syscall_entry(uc_engine *uc)
+{
+    (void)uc;
+}
+
+static const struct uarch uarch_aarch64 = {
+    .machine = 183,
+    .arch = UC_ARCH_ARM64,
+    .mode = UC_MODE_ARM,
+    .reg = {[CPU_REG_PC] = UC_ARM64_REG_PC,
+            [CPU_REG_SP] = UC_ARM64_REG_SP,
+            [CPU_REG_RET] = UC_ARM64_REG_X0,
+            [CPU_REG_TLS] = UC_ARM64_REG_TPIDR_EL0,
+            [CPU_REG_ENTRY_FINI] = UC_ARM64_REG_X0},
+    .nr_reg = UC_ARM64_REG_X8,
+    .arg_reg = {UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3, UC_ARM64_REG_X4,
+                UC_ARM64_REG_X5},
+    .cs_arch = CS_ARCH_ARM64,
+    .cs_mode = CS_MODE_ARM,
+    .setup = a64_setup,
+    .classify = a64_classify,
+    .syscall_entry = a64_syscall_entry,
+};
+
+static const struct uarch *const uarch_all[] = {&uarch_x86_64, &uarch_aarch64};
+
+static const struct uarch *uarch_for(const struct km_abi *abi)
+{
+    for (size_t i = 0; abi && i < sizeof(uarch_all) / sizeof(uarch_all[0]); i++)
+        if (uarch_all[i]->machine == abi->elf_machine) return uarch_all[i];
+    return NULL;
+}
+
+/* --- hooks --------------------------------------------------------------- */
+
+static void hook_block(uc_engine *uc, u64 addr, u32 size, void *ud)
+{
+    struct engine *e = ud;
+    (void)addr;
+    (void)size;
+    if (e->blocks >= e->limit) {
+        e->slice_end = true;
+        uc_emu_stop(uc);
+        return;
+    }
+    e->blocks++;
+}
+
+static void hook_x86_syscall(uc_engine *uc, void *ud)
+{
+    struct engine *e = ud;
+    e->trapped = true;
+    e->trap = (struct trap_class){TRAP_SYSCALL, 0, 0, true, "syscall"};
+    uc_emu_stop(uc);
+}
+
+static void hook_intr(uc_engine *uc, u32 intno, void *ud)
+{
+    struct engine *e = ud;
+    e->trapped = true;
+    if (!e->ua->classify(intno, &e->trap))
+        e->trap = (struct trap_class){TRAP_FAULT, LX_SIGSEGV, SI_KERNEL, false, "cpu exception"};
+    uc_emu_stop(uc);
+}
+
+static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, u64 addr, int size, i64 value,
+                             void *ud)
+{
+    struct engine *e = ud;
+    (void)uc;
+    (void)size;
+    (void)value;
+    e->mem_bad = true;
+    e->mem_type = (int)type;
+    e->mem_addr = addr;
+    return false; /* stop with UC_ERR_*_UNMAPPED / _PROT */
+}
+
+/* --- engines ------------------------------------------------------------- */
+
+static struct engine *engine_of(struct mm *mm)
+{
+    struct engine *e = mm ? mm->cpu_priv : NULL;
+    /* mm_fork may copy cpu_priv along with the rest of the mm: the engine
+     * belongs only to the mm it was made for. */
+    return e && e->mm == mm ? e : NULL;
+}
+
+static void engine_map(struct engine *e, u64 start, u64 len, int prot, u8 *host);
+
+/* A new engine for mm with every existing vma mapped, except those
+ * overlapping [skip, skip + skip_len) (the mapping being announced). */
+static struct engine *engine_new(struct mm *mm, const struct uarch *ua, u64 skip, u64 skip_len)
+{
+    struct engine *e = calloc(1, sizeof(*e));
+    if (!e) return NULL;
+    uc_err err = uc_open(ua->arch, ua->mode, &e->uc);
+    if (err) die_uc("uc_open", err);
+    e->mm = mm;
+    e->ua = ua;
+    ua->setup(e->uc);
+    uc_hook h;
+    err = uc_hook_add(e->uc, &h, UC_HOOK_BLOCK, (void *)hook_block, e, 1, 0);
+    if (!err) err = uc_hook_add(e->uc, &h, UC_HOOK_INTR, (void *)hook_intr, e, 1, 0);
+    if (!err) err = uc_hook_add(e->uc, &h, UC_HOOK_MEM_INVALID, (void *)hook_mem_invalid, e, 1, 0);
+    if (!err && ua->arch == UC_ARCH_X86)
+        err = uc_hook_add(e->uc, &h, UC_HOOK_INSN, (void *)hook_x86_syscall, e, 1, 0,
+                          UC_X86_INS_SYSCALL);
+    if (err) die_uc("uc_hook_add", err);
+    err = uc_context_alloc(e->uc, &e->reset);
+    if (!err) err = uc_context_save(e->uc, e->reset);
+    if (err) die_uc("uc_context_save", err);
+    mm->cpu_priv = e;
+    for (struct vma *v = mm->vmas; v; v = v->next) {
+        if (v->start < skip + skip_len && skip < v->end) continue;
+        u8 *host = mm_host_ptr(mm, v->start, 1, false);
+        if (!host && v->prot != LX_PROT_NONE) {
+            fprintf(stderr, "clonemu: internal error: no host memory for vma %#" PRIx64 "\n",
+                    v->start);
+            abort();
+        }
+        /* A PROT_NONE vma's host memory is known only to the observer's
+         * map callback: with observer_ctx set, engines exist before any
+         * mapping, so only an mm made without it reaches this. */
+        if (host) engine_map(e, v->start, v->end - v->start, v->prot, host);
+    }
+    return e;
+}
+
+static struct engine *engine_get(struct mm *mm, const struct uarch *ua)
+{
+    struct engine *e = engine_of(mm);
+    if (e) return e->ua == ua ? e : NULL;
+    return engine_new(mm, ua, 0, 0);
+}
+
+static void engine_destroy(struct engine *e)
+{
+    for (struct uctx *c = e->ctxs; c; c = c->next)
+        c->eng = NULL;
+    uc_context_free(e->reset);
+    uc_close(e->uc);
+    if (e->cs_open) cs_close(&e->cs);
+    free(e);
+}
+
+/* --- mm observer: keep the engine's mappings equal to the mm's ----------- */
+
+/* uc_mem_unmap/protect fail when part of the range is unmapped; then apply
+ * to each mapped piece. */
+static void engine_each_region(struct engine *e, u64 start, u64 len, int prot, bool unmap)
+{
+    uc_mem_region *r = NULL;
+    u32 n = 0;
+    if (uc_mem_regions(e->uc, &r, &n)) return;
+    u64 end = start + len;
+    for (u32 i = 0; i < n; i++) {
+        u64 s = r[i].begin > start ? r[i].begin : start;
+        u64 x = r[i].end + 1 < end ? r[i].end + 1 : end;
+        if (s >= x) continue;
+        if (unmap)
+            uc_mem_unmap(e->uc, s, x - s);
+        else
+            uc_mem_protect(e->uc, s, x - s, (u32)prot & UC_PROT_ALL);
+    }
+    uc_free(r);
+}
+
+static void engine_map(struct engine *e, u64 start, u64 len, int prot, u8 *host)
+{
+    u32 perms = (u32)prot & UC_PROT_ALL; /* LX_PROT_* and UC_PROT_* share bits */
+    uc_err err = uc_mem_map_ptr(e->uc, start, len, perms, host);
+    if (err == UC_ERR_MAP) { /* overlaps an old mapping: replace it */
+        engine_each_region(e, start, len, 0, true);
+        err = uc_mem_map_ptr(e->uc, start, len, perms, host);
+    }
+    if (err) die_uc("uc_mem_map_ptr", err);
+}
+
+/* ctx: the mm's struct uarch (observer_ctx), or NULL: engine made later. */
+static void obs_map(void *ctx, struct mm *mm, u64 start, u64 len, int prot, u8 *host)
+{
+    struct engine *e = engine_of(mm);
+    if (!e && ctx) e = engine_new(mm, ctx, start, len);
+    if (e) engine_map(e, start, len, prot, host);
+}
+
+static void obs_unmap(void *ctx, struct mm *mm, u64 start, u64 len)
+{
+    (void)ctx;
+    struct engine *e = engine_of(mm);
+    if (e && uc_mem_unmap(e->uc, start, len)) engine_each_region(e, start, len, 0, true);
+}
+
+static void obs_protect(void *ctx, struct mm *mm, u64 start, u64 len, int prot)
+{
+    (void)ctx;
+    struct engine *e = engine_of(mm);
+    if (e && uc_mem_protect(e->uc, start, len, (u32)prot & UC_PROT_ALL))
+        engine_each_region(e, start, len, prot, false);
+}
+
+static void obs_destroy(void *ctx, struct mm *mm)
+{
+    (void)ctx;
+    struct engine *e = engine_of(mm);
+    if (e) engine_destroy(e);
+    mm->cpu_priv = NULL;
+}
+
+static const struct mm_observer cpu_unicorn_observer = {
+    .map = obs_map,
+    .unmap = obs_unmap,
+    .protect = obs_protect,
+    .destroy = obs_destroy,
+};
+
+/* --- contexts ------------------------------------------------------------ */
+
+static struct uctx *ctx_of(struct task *t)
+{
+    struct uctx *c = t->cpu;
+    if (!c || !c->eng) {
+        fprintf(stderr, "clonemu: internal error: task %d has no CPU context\n", t->tid);
+        abort();
+    }
+    return c;
+}
+
+/* Put c's registers into its engine (saving the previous live context). */
+static void ctx_make_live(struct uctx *c)
+{
+    struct engine *e = c->eng;
+    if (e->live == c) return;
+    uc_err err = UC_ERR_OK;
+    if (e->live) err = uc_context_save(e->uc, e->live->c);
+    if (!err) err = uc_context_restore(e->uc, c->c);
+    if (err) die_uc("context switch", err);
+    e->live = c;
+}
+
+static void ucx_free(struct task *t)
+{
+    struct uctx *c = t->cpu;
+    if (!c) return;
+    if (c->eng) {
+        if (c->eng->live == c) c->eng->live = NULL;
+        for (struct uctx **pp = &c->eng->ctxs; *pp; pp = &(*pp)->next)
+            if (*pp == c) {
+                *pp = c->next;
+                break;
+            }
+    }
+    uc_context_free(c->c);
+    free(c);
+    t->cpu = NULL;
+}
+
+/* A context in mm's engine holding a copy of src (or the reset state). */
+static struct uctx *ucx_alloc(struct mm *mm, const struct km_abi *abi, uc_context *src)
+{
+    const struct uarch *ua = uarch_for(abi);
+    struct engine *e = ua ? engine_get(mm, ua) : NULL;
+    if (!e) return NULL;
+    struct uctx *c = calloc(1, sizeof(*c));
+    if (!c) return NULL;
+    uc_err err = uc_context_alloc(e->uc, &c->c);
+    if (err) die_uc("uc_context_alloc", err);
+    if (e->live) err = uc_context_save(e->uc, e->live->c);
+    /* A context saved in another engine of the same arch restores here:
+     * the saved CPU state holds registers only (tested: fork). */
+    if (!err) err = uc_context_restore(e->uc, src ? src : e->reset);
+    if (!err) err = uc_context_save(e->uc, c->c);
+    if (err) die_uc("context copy", err);
+    c->eng = e;
+    c->next = e->ctxs;
+    e->ctxs = c;
+    e->live = c;
+    return c;
+}
+
+static int ucx_new(struct task *t, struct mm *mm)
+{
+    struct uctx *c = ucx_alloc(mm, t->abi, NULL);
+    if (!c) return uarch_for(t->abi) ? -LX_ENOMEM : -LX_ENOEXEC;
+    ucx_free(t);
+    t->cpu = c;
+    return 0;
+}
+
+static int ucx_clone(struct task *parent, struct task *child)
+{
+    struct uctx *p = ctx_of(parent);
+    if (p->eng->live == p) {
+        uc_err err = uc_context_save(p->eng->uc, p->c);
+        if (err) die_uc("uc_context_save", err);
+    }
+    struct uctx *c = ucx_alloc(child->mm, child->abi, p->c);
+    if (!c) return -LX_ENOMEM;
+    ucx_free(child);
+    child->cpu = c;
+    return 0;
+}
+
+static u64 ucx_get_reg(struct task *t, enum cpu_reg r)
+{
+    struct uctx *c = ctx_of(t);
+    ctx_make_live(c);
+    u64 v = 0;
+    uc_reg_read(c->eng->uc, c->eng->ua->reg[r], &v);
+    return v;
+}
+
+static void ucx_set_reg(struct task *t, enum cpu_reg r, u64 v)
+{
+    struct uctx *c = ctx_of(t);
+    ctx_make_live(c);
+    uc_err err = uc_reg_write(c->eng->uc, c->eng->ua->reg[r], &v);
+    if (err) die_uc("uc_reg_write", err);
+}
+
+/* --- running ------------------------------------------------------------- */
+
+/* "SIGSEGV at pc 0x401000: mov qword ptr [rax], 1 (addr 0x0)" */
+static void describe_fault(struct engine *e, struct cpu_stop *s, const char *cause)
+{
+    char insn[96] = "?";
+    u8 code[16];
+    if (!e->cs_open && cs_open(e->ua->cs_arch, e->ua->cs_mode, &e->cs) == CS_ERR_OK)
+        e->cs_open = true;
+    if (e->cs_open && uc_mem_read(e->uc, s->pc, code, sizeof(code)) == UC_ERR_OK) {
+        cs_insn *in = NULL;
+        if (cs_disasm(e->cs, code, sizeof(code), s->pc, 1, &in) == 1)
+            snprintf(insn, sizeof(insn), "%.31s %.63s", in->mnemonic, in->op_str);
+        if (in) cs_free(in, 1);
+    } else if (!e->cs_open) {
+        snprintf(insn, sizeof(insn), "(no disassembler)");
+    } else {
+        snprintf(insn, sizeof(insn), "(pc not readable)");
+    }
+    snprintf(s->what, sizeof(s->what), "%.15s (%.40s) at pc %#" PRIx64 ": %.95s, addr %#" PRIx64,
+             lx_signal_name(s->sig), cause, s->pc, insn, s->addr);
+}
+
+static void stop_fault(struct engine *e, struct cpu_stop *s, int sig, int code, u64 addr,
+                       const char *cause)
+{
+    s->kind = CPU_STOP_FAULT;
+    s->sig = sig;
+    s->si_code = code;
+    s->addr = addr;
+    describe_fault(e, s, cause);
+}
+
+/* Fault from a uc_emu_start error. */
+static void stop_from_error(struct engine *e, struct cpu_stop *s, uc_err err)
+{
+    u64 addr = e->mem_bad ? e->mem_addr : s->pc;
+    switch (err) {
+    case UC_ERR_READ_UNMAPPED:
+    case UC_ERR_WRITE_UNMAPPED:
+    case UC_ERR_FETCH_UNMAPPED:
+        stop_fault(e, s, LX_SIGSEGV, SEGV_MAPERR, addr, uc_strerror(err));
+        break;
+    case UC_ERR_READ_PROT:
+    case UC_ERR_WRITE_PROT:
+    case UC_ERR_FETCH_PROT:
+        stop_fault(e, s, LX_SIGSEGV, SEGV_ACCERR, addr, uc_strerror(err));
+        break;
+    case UC_ERR_READ_UNALIGNED:
+    case UC_ERR_WRITE_UNALIGNED:
+    case UC_ERR_FETCH_UNALIGNED:
+        stop_fault(e, s, LX_SIGBUS, 1 /* BUS_ADRALN */, addr, uc_strerror(err));
+        break;
+    case UC_ERR_INSN_INVALID:
+        stop_fault(e, s, LX_SIGILL, ILL_ILLOPN, s->pc, uc_strerror(err));
+        break;
+    default: stop_fault(e, s, LX_SIGSEGV, SI_KERNEL, s->pc, uc_strerror(err)); break;
+    }
+}
+
+static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
+{
+    struct uctx *c = ctx_of(t);
+    struct engine *e = c->eng;
+    ctx_make_live(c);
+    memset(s, 0, sizeof(*s));
+    e->blocks = 0;
+    e->limit = max_blocks;
+    e->slice_end = e->trapped = e->mem_bad = false;
+    u64 pc = 0;
+    uc_reg_read(e->uc, e->ua->reg[CPU_REG_PC], &pc);
+    uc_err err = uc_emu_start(e->uc, pc, 0, 0, 0);
+    s->blocks = e->blocks;
+    uc_reg_read(e->uc, e->ua->reg[CPU_REG_PC], &s->pc);
+    if (err) {
+        stop_from_error(e, s, err);
+    } else if (e->trapped && e->trap.kind == TRAP_SYSCALL) {
+        s->kind = CPU_STOP_SYSCALL;
+        e->ua->syscall_entry(e->uc);
+        u64 nr = 0;
+        uc_reg_read(e->uc, e->ua->nr_reg, &nr);
+        s->nr = (u32)nr;
+        for (int i = 0; i < 6; i++)
+            uc_reg_read(e->uc, e->ua->arg_reg[i], &s->args[i]);
+    } else if (e->trapped) {
+        stop_fault(e, s, e->trap.sig, e->trap.si_code, s->pc, e->trap.what);
+    } else if (e->slice_end) {
+        s->kind = CPU_STOP_SLICE_END;
+    } else {
+        /* x86 hlt, a jump to address 0 (the "until" address), ... */
+        stop_fault(e, s, LX_SIGSEGV, SI_KERNEL, s->pc, "unexplained stop");
+    }
+    return 0;
+}
+
+static bool ucx_supports(const struct km_abi *abi)
+{
+    return uarch_for(abi) != NULL;
+}
+static void *ucx_observer_ctx(const struct km_abi *abi)
+{
+    return (void *)uarch_for(abi);
+}
+
+const struct cpu_ops cpu_unicorn_ops = {
+    .name = "unicorn",
+    .observer = &cpu_unicorn_observer,
+    .observer_ctx = ucx_observer_ctx,
+    .supports = ucx_supports,
+    .ctx_new = ucx_new,
+    .ctx_free = ucx_free,
+    .ctx_clone = ucx_clone,
+    .run = ucx_run,
+    .get_reg = ucx_get_reg,
+    .set_reg = ucx_set_reg,
+};

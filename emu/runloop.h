@@ -1,0 +1,28 @@
+/* The run loop: picks tasks with the model's scheduler, runs them on their
+ * CPU backend (through struct cpu_ops only) and turns traps into model
+ * calls: syscall -> km_syscall, fault -> km_force_signal, end of slice ->
+ * reschedule. Also provides the model's CPU hooks (struct km_host). */
+#ifndef CLONEMU_EMU_RUNLOOP_H
+#define CLONEMU_EMU_RUNLOOP_H
+
+#include "kernel-model/km.h"
+
+/* Fills h's CPU hooks: cpu_clone, cpu_free, cpu_set_tls, cpu_get_tls,
+ * exec_load. The other members (ctx, fs, diag) are the caller's. The hooks
+ * act on k, which must be the struct km later initialised with h (they do
+ * not use h->ctx). Call before km_init. */
+void runloop_host_init(struct km_host *h, struct km *k);
+
+/* Loads the program host_path (AT_EXECFN execfn, e.g. the path as the user
+ * typed it) with argv/envp into a new mm, creates the initial task with
+ * km_spawn_initial (which takes over the mm reference) and sets its
+ * registers. 0, or -LX_E* after printing one line to stderr. */
+int runloop_start(struct km *k, const char *host_path, const char *execfn, char *const argv[],
+                  char *const envp[]);
+
+/* Runs until no task can run. Returns the exit status for the shell: the
+ * initial process's exit code, 128 + N if a signal N killed it, or 125
+ * after printing "clonemu: deadlock: ..." when live tasks are all blocked. */
+int runloop_run(struct km *k);
+
+#endif
