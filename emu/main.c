@@ -21,24 +21,8 @@
 #include "emu/hostfs_posix.h"
 #include "emu/sinks.h"
 
-#if __has_include("emu/loader.h")
 #include "emu/loader.h"
-#else
-/* The loader's entry (emu/loader.c): a new process for the ELF at
- * host_path, argv/envp copied onto its stack; 0 or -LX_E*. */
-int loader_spawn_initial(struct km *k, const char *host_path, const char *guest_path, int argc,
-                         char **argv, char **envp);
-#endif
-#if __has_include("emu/runloop.h")
 #include "emu/runloop.h"
-#else
-/* The CPU services of struct km_host (cpu_clone, cpu_free, TLS,
- * exec_load); main adds fs and diag. */
-void runloop_host_init(struct km_host *host);
-/* Run every guest task to the end; the initial process's exit status as a
- * shell reports it (code, or 128 + signal). */
-int runloop_run(struct km *k);
-#endif
 
 #ifndef CLONEMU_VERSION
 #define CLONEMU_VERSION "0.1.0"
@@ -164,74 +148,13 @@ static bool program_find(const char *prog, char *out, size_t n)
     return stat(out, &st) == 0;
 }
 
-static const char *machine_name(u16 m)
-{
-    switch (m) {
-    case 3: return "i386";
-    case 8: return "MIPS";
-    case 20: return "PowerPC";
-    case 21: return "PowerPC64";
-    case 22: return "s390x (planned)";
-    case 40: return "ARM (32-bit)";
-    case 50: return "ia64";
-    case 243: return "RISC-V";
-    default: return "unknown";
-    }
-}
-
-/* Check that path is a static 64-bit ELF executable of an arch clonemu
- * runs. 0, or an exit status (126/127) after a one-line message. */
-static int program_check(const char *shown, const char *path)
-{
-    FILE *f = fopen(path, "rbe");
-    if (!f) {
-        fprintf(stderr, "clonemu: %s: %s\n", shown, strerror(errno));
-        return errno == ENOENT || errno == ENOTDIR ? 127 : 126;
-    }
-    struct stat st;
-    u8 eh[64];
-    int rc = 0;
-    const char *why = NULL;
-    char msg[128];
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
-        why = "is a directory";
-    else if (fread(eh, 1, sizeof eh, f) != sizeof eh || memcmp(eh, "\177ELF", 4) != 0)
-        why = "not an ELF executable";
-    else if (eh[4] != 2)
-        why = "32-bit ELF is not supported (x86-64 and aarch64 only)";
-    if (!why) {
-        bool be = eh[5] == 2;
-        u16 type = lx_get16(be, eh + 16), mach = lx_get16(be, eh + 18);
-        u64 phoff = lx_get64(be, eh + 32);
-        u16 phentsize = lx_get16(be, eh + 54), phnum = lx_get16(be, eh + 56);
-        if (!km_abi_by_machine(mach)) {
-            snprintf(msg, sizeof msg, "unsupported architecture %s (e_machine %u)",
-                     machine_name(mach), mach);
-            why = msg;
-        } else if (type != 2 && type != 3) {
-            why = "not an executable (ELF type is not EXEC or DYN)";
-        }
-        for (u16 i = 0; !why && phentsize >= 4 && i < phnum; i++) {
-            u8 ph[4];
-            if (fseeko(f, (off_t)(phoff + (u64)i * phentsize), SEEK_SET) != 0 ||
-                fread(ph, 1, 4, f) != 4)
-                why = "truncated ELF program headers";
-            else if (lx_get32(be, ph) == 3 /* PT_INTERP */)
-                why = "dynamically linked; clonemu runs static binaries only";
-        }
-    }
-    if (why) {
-        fprintf(stderr, "clonemu: %s: %s\n", shown, why);
-        rc = 126;
-    }
-    fclose(f);
-    return rc;
-}
-
+/* km_host.diag: one line to stderr, prefixed "clonemu: " unless the
+ * caller already did (the model's lines carry it, the run loop's not). */
 static void main_diag(void *ctx, const char *line)
 {
     (void)ctx;
-    fprintf(stderr, "clonemu: %s\n", line);
+    const char *prefix = strncmp(line, "clonemu: ", 9) == 0 ? "" : "clonemu: ";
+    fprintf(stderr, "%s%s\n", prefix, line);
 }
 
 /* Open the sinks the options ask for and register them. 0 or 1. */
@@ -265,16 +188,23 @@ static int sinks_finish(struct sink_file *s, int status)
     return status;
 }
 
-/* The run: model, sinks, first task, run loop. */
-static int main_run(const struct main_opts *o, int argc, char **argv)
+/* The run: model, sinks, first task, run loop. argv: PROGRAM and its
+ * arguments, NULL-terminated (the guest's argv as typed). */
+static int main_run(const struct main_opts *o, char **argv)
 {
     char host_path[PATH_MAX];
     if (!program_find(argv[0], host_path, sizeof host_path)) {
         fprintf(stderr, "clonemu: %s: No such file or directory\n", argv[0]);
         return 127;
     }
-    int rc = program_check(argv[0], host_path);
-    if (rc) return rc;
+    /* Header check first: a clear message before anything is set up. */
+    const struct km_abi *abi;
+    char err[256];
+    int rc = loader_probe(host_path, &abi, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "clonemu: %s\n", err);
+        return rc == -LX_ENOENT || rc == -LX_ENOTDIR ? 127 : 126;
+    }
     struct stat st;
     if (*o->root && (stat(o->root, &st) < 0 || !S_ISDIR(st.st_mode))) {
         fprintf(stderr, "clonemu: --root %s: not a directory\n", o->root);
@@ -296,27 +226,24 @@ static int main_run(const struct main_opts *o, int argc, char **argv)
     };
     struct km_hostfs fs;
     if (hostfs_posix_init(&fs) < 0) return 1;
-    struct km_host host = {0};
-    runloop_host_init(&host);
-    host.fs = &fs;
-    host.diag = main_diag;
     struct km *k = calloc(1, sizeof *k);
     if (!k) {
         hostfs_posix_fini(&fs);
         return 1;
     }
+    struct km_host host = {.fs = &fs, .diag = main_diag};
+    runloop_host_init(&host, k); /* the CPU hooks; before km_init */
     km_init(k, &kopt, &host);
 
     struct sink_file trace = {0}, events = {0};
     int status = sinks_setup(k, o, &trace, &events);
     if (status == 0) {
-        int err = loader_spawn_initial(k, host_path, argv[0], argc, argv, environ);
-        if (err < 0) {
-            fprintf(stderr, "clonemu: %s: cannot load: %s\n", argv[0], lx_errno_name(err));
-            status = err == -LX_ENOENT ? 127 : 126;
-        } else {
+        /* The first task; runloop_start prints why when it fails. */
+        rc = runloop_start(k, host_path, argv[0], argv, environ);
+        if (rc < 0)
+            status = rc == -LX_ENOENT || rc == -LX_ENOTDIR ? 127 : 126;
+        else
             status = runloop_run(k);
-        }
     }
     /* Flush before teardown so a crash there loses no events. */
     if (events.f) fflush(events.f);
@@ -354,5 +281,5 @@ int main(int argc, char **argv)
     int first;
     int rc = opts_parse(argc - 1, argv + 1, &o, &first);
     if (rc >= 0) return rc;
-    return main_run(&o, argc - 1 - first, argv + 1 + first);
+    return main_run(&o, argv + 1 + first); /* NULL-terminated */
 }
