@@ -1,0 +1,860 @@
+/* Unit test of the file layer (files.c, fs.c, pipe.c, sys_file.c): fd
+ * tables, descriptions, paths under the root, pipes, poll, getdents64,
+ * pidfds. It drives the handlers of km_sys_file directly with a hand-made
+ * struct km and struct task, an in-memory fake hostfs and a real mm. The
+ * few km.c services the file layer calls are weak stubs here, so the test
+ * links with or without the rest of the model (a real km.c wins). */
+#include "kernel-model/files.h"
+#include "kernel-model/sys.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed, failed;
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            passed++;                                                                              \
+        } else {                                                                                   \
+            failed++;                                                                              \
+            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
+        }                                                                                          \
+    } while (0)
+
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        i64 a_ = (i64)(a), b_ = (i64)(b);                                                          \
+        if (a_ == b_) {                                                                            \
+            passed++;                                                                              \
+        } else {                                                                                   \
+            failed++;                                                                              \
+            printf("FAIL %s:%d: %s == %s (%lld != %lld)\n", __FILE__, __LINE__, #a, #b,            \
+                   (long long)a_, (long long)b_);                                                  \
+        }                                                                                          \
+    } while (0)
+
+/* --- weak stubs of km.c services ------------------------------------- */
+
+static int stub_wakes, stub_last_sig;
+static struct task *stub_tasks[4];
+
+__attribute__((weak)) int km_new_res_id(struct km *k)
+{
+    return ++k->next_res_id;
+}
+__attribute__((weak)) struct task *task_get(struct task *t)
+{
+    t->refs++;
+    return t;
+}
+__attribute__((weak)) void task_put(struct km *k, struct task *t)
+{
+    (void)k;
+    t->refs--;
+}
+__attribute__((weak)) i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key,
+                                   u64 deadline_ns, i64 timeout_result)
+{
+    (void)k;
+    t->state = TASK_BLOCKED;
+    t->wait = (struct km_wait){
+        .kind = kind, .key = key, .deadline_ns = deadline_ns, .timeout_result = timeout_result};
+    return KM_BLOCKED;
+}
+__attribute__((weak)) int km_wake_all(struct km *k, enum km_wait_kind kind, u64 key)
+{
+    (void)k;
+    (void)kind;
+    (void)key;
+    stub_wakes++;
+    return 0;
+}
+__attribute__((weak)) void km_send_signal(struct km *k, struct task *sender, struct task *target,
+                                          int sig, bool group, int si_code)
+{
+    (void)k, (void)sender, (void)target, (void)group, (void)si_code;
+    stub_last_sig = sig;
+}
+__attribute__((weak)) struct task *km_find_task(struct km *k, int tid)
+{
+    (void)k;
+    for (int i = 0; i < 4; i++)
+        if (stub_tasks[i] && stub_tasks[i]->tid == tid) return stub_tasks[i];
+    return NULL;
+}
+
+/* --- in-memory fake hostfs ------------------------------------------- */
+
+#define TF_NODES   32
+#define TF_HANDLES 32
+struct tf_node {
+    bool used, dir;
+    char path[256];
+    char data[4096];
+    size_t size;
+    u32 mode;
+};
+struct tf_handle {
+    bool used;
+    int node;
+    i64 off; /* file offset, or next node index for readdir */
+};
+static struct tf_node tf_nodes[TF_NODES];
+static struct tf_handle tf_h[TF_HANDLES];
+static char tf_last_path[512];
+
+static int tf_find(const char *p)
+{
+    for (int i = 0; i < TF_NODES; i++)
+        if (tf_nodes[i].used && strcmp(tf_nodes[i].path, p) == 0) return i;
+    return -1;
+}
+static int tf_add(const char *p, bool dir, const char *data, u32 mode)
+{
+    for (int i = 0; i < TF_NODES; i++) {
+        if (tf_nodes[i].used) continue;
+        struct tf_node *n = &tf_nodes[i];
+        memset(n, 0, sizeof(*n));
+        n->used = true;
+        n->dir = dir;
+        n->mode = mode;
+        snprintf(n->path, sizeof(n->path), "%s", p);
+        if (data) {
+            n->size = strlen(data);
+            memcpy(n->data, data, n->size);
+        }
+        return i;
+    }
+    abort();
+}
+/* Is node i a direct child of directory path d? */
+static bool tf_child_of(int i, const char *d)
+{
+    const char *p = tf_nodes[i].path;
+    size_t dl = strlen(d);
+    return tf_nodes[i].used && strncmp(p, d, dl) == 0 && p[dl] == '/' && p[dl + 1] &&
+           !strchr(p + dl + 1, '/');
+}
+static struct tf_handle *tf_get(int h)
+{
+    h -= 10;
+    return (h >= 0 && h < TF_HANDLES && tf_h[h].used) ? &tf_h[h] : NULL;
+}
+
+static int tf_open(void *c, const char *p, u32 fl, u32 mode)
+{
+    (void)c;
+    snprintf(tf_last_path, sizeof(tf_last_path), "%s", p);
+    int n = tf_find(p);
+    if (n >= 0 && (fl & LX_O_CREAT) && (fl & LX_O_EXCL)) return -LX_EEXIST;
+    if (n < 0) {
+        if (!(fl & LX_O_CREAT)) return -LX_ENOENT;
+        n = tf_add(p, false, NULL, mode);
+    }
+    if ((fl & LX_O_DIRECTORY) && !tf_nodes[n].dir) return -LX_ENOTDIR;
+    if (fl & LX_O_TRUNC) tf_nodes[n].size = 0;
+    for (int i = 0; i < TF_HANDLES; i++) {
+        if (tf_h[i].used) continue;
+        tf_h[i] = (struct tf_handle){.used = true, .node = n, .off = 0};
+        return i + 10;
+    }
+    return -LX_EMFILE;
+}
+static int tf_close(void *c, int h)
+{
+    (void)c;
+    struct tf_handle *x = tf_get(h);
+    if (!x) return -LX_EBADF;
+    x->used = false;
+    return 0;
+}
+static i64 tf_pread(void *c, int h, void *buf, u64 n, i64 off)
+{
+    (void)c;
+    struct tf_handle *x = tf_get(h);
+    if (!x) return -LX_EBADF;
+    struct tf_node *f = &tf_nodes[x->node];
+    if (f->dir) return -LX_EISDIR;
+    if ((u64)off >= f->size) return 0;
+    if (n > f->size - (u64)off) n = f->size - (u64)off;
+    memcpy(buf, f->data + off, n);
+    return (i64)n;
+}
+static i64 tf_pwrite(void *c, int h, const void *buf, u64 n, i64 off)
+{
+    (void)c;
+    struct tf_handle *x = tf_get(h);
+    if (!x) return -LX_EBADF;
+    struct tf_node *f = &tf_nodes[x->node];
+    if ((u64)off + n > sizeof(f->data)) return -LX_ENOSPC;
+    memcpy(f->data + off, buf, n);
+    if ((u64)off + n > f->size) f->size = (size_t)off + n;
+    return (i64)n;
+}
+static i64 tf_read(void *c, int h, void *buf, u64 n)
+{
+    struct tf_handle *x = tf_get(h);
+    if (!x) return -LX_EBADF;
+    i64 r = tf_pread(c, h, buf, n, x->off);
+    if (r > 0) x->off += r;
+    return r;
+}
+static i64 tf_write(void *c, int h, const void *buf, u64 n)
+{
+    struct tf_handle *x = tf_get(h);
+    if (!x) return -LX_EBADF;
+    i64 r = tf_pwrite(c, h, buf, n, x->off);
+    if (r > 0) x->off += r;
+    return r;
+}
+static i64 tf_lseek(void *c, int h, i64 off, int whence)
+{
+    (void)c;
+    struct tf_handle *x = tf_get(h);
+    if (!x) return -LX_EBADF;
+    i64 base = whence == LX_SEEK_SET   ? 0
+               : whence == LX_SEEK_CUR ? x->off
+                                       : (i64)tf_nodes[x->node].size;
+    if (base + off < 0) return -LX_EINVAL;
+    return x->off = base + off;
+}
+static void tf_fill_stat(int n, struct lx_stat *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->ino = (u64)n + 1;
+    st->mode = (tf_nodes[n].dir ? LX_S_IFDIR : LX_S_IFREG) | 0644;
+    st->size = tf_nodes[n].size;
+    st->nlink = 1;
+    st->blksize = 4096;
+}
+static int tf_fstat(void *c, int h, struct lx_stat *st)
+{
+    (void)c;
+    struct tf_handle *x = tf_get(h);
+    if (!x) return -LX_EBADF;
+    tf_fill_stat(x->node, st);
+    return 0;
+}
+static int tf_stat(void *c, const char *p, struct lx_stat *st, bool follow)
+{
+    (void)c, (void)follow;
+    snprintf(tf_last_path, sizeof(tf_last_path), "%s", p);
+    int n = tf_find(p);
+    if (n < 0) return -LX_ENOENT;
+    tf_fill_stat(n, st);
+    return 0;
+}
+static int tf_readdir(void *c, int h, struct km_dirent *d)
+{
+    (void)c;
+    struct tf_handle *x = tf_get(h);
+    if (!x) return -LX_EBADF;
+    for (int i = (int)x->off; i < TF_NODES; i++) {
+        if (!tf_child_of(i, tf_nodes[x->node].path)) continue;
+        memset(d, 0, sizeof(*d));
+        d->ino = (u64)i + 1;
+        d->off = i + 1;
+        d->type = tf_nodes[i].dir ? 4 : 8;
+        snprintf(d->name, sizeof(d->name), "%s", strrchr(tf_nodes[i].path, '/') + 1);
+        x->off = i + 1;
+        return 1;
+    }
+    x->off = TF_NODES;
+    return 0;
+}
+static u32 tf_last_mode;
+static int tf_mkdir(void *c, const char *p, u32 mode)
+{
+    (void)c;
+    if (tf_find(p) >= 0) return -LX_EEXIST;
+    tf_last_mode = mode;
+    tf_add(p, true, NULL, mode);
+    return 0;
+}
+static int tf_unlink(void *c, const char *p)
+{
+    (void)c;
+    int n = tf_find(p);
+    if (n < 0) return -LX_ENOENT;
+    if (tf_nodes[n].dir) return -LX_EISDIR;
+    tf_nodes[n].used = false;
+    return 0;
+}
+static int tf_rmdir(void *c, const char *p)
+{
+    (void)c;
+    int n = tf_find(p);
+    if (n < 0) return -LX_ENOENT;
+    if (!tf_nodes[n].dir) return -LX_ENOTDIR;
+    for (int i = 0; i < TF_NODES; i++)
+        if (tf_child_of(i, p)) return -LX_ENOTEMPTY;
+    tf_nodes[n].used = false;
+    return 0;
+}
+static int tf_rename(void *c, const char *from, const char *to)
+{
+    (void)c;
+    int n = tf_find(from);
+    if (n < 0) return -LX_ENOENT;
+    snprintf(tf_nodes[n].path, sizeof(tf_nodes[n].path), "%s", to);
+    return 0;
+}
+static i64 tf_readlink(void *c, const char *p, char *buf, u64 n)
+{
+    (void)c, (void)buf, (void)n;
+    return tf_find(p) < 0 ? -LX_ENOENT : -LX_EINVAL;
+}
+static int tf_access(void *c, const char *p, int mode)
+{
+    (void)c, (void)mode;
+    return tf_find(p) < 0 ? -LX_ENOENT : 0;
+}
+static int tf_ftruncate(void *c, int h, i64 len)
+{
+    (void)c;
+    struct tf_handle *x = tf_get(h);
+    if (!x) return -LX_EBADF;
+    tf_nodes[x->node].size = (size_t)len;
+    return 0;
+}
+static int tf_tcgets(void *c, int h, u8 out[36])
+{
+    (void)c;
+    if (h > 2) return -LX_ENOTTY;
+    memset(out, 0x11, 36);
+    return 0;
+}
+
+static const struct km_hostfs tf_fs = {
+    .open = tf_open,
+    .close = tf_close,
+    .read = tf_read,
+    .write = tf_write,
+    .pread = tf_pread,
+    .pwrite = tf_pwrite,
+    .lseek = tf_lseek,
+    .fstat = tf_fstat,
+    .stat = tf_stat,
+    .readdir = tf_readdir,
+    .mkdir = tf_mkdir,
+    .unlink = tf_unlink,
+    .rmdir = tf_rmdir,
+    .rename = tf_rename,
+    .readlink = tf_readlink,
+    .access = tf_access,
+    .ftruncate = tf_ftruncate,
+    .tcgets = tf_tcgets,
+};
+static const struct km_host tf_host = {.fs = &tf_fs};
+
+/* --- the hand-made model ---------------------------------------------- */
+
+#define MEM    0x10000ULL
+#define P(off) (MEM + (u64)(off)) /* guest scratch addresses */
+static struct km K;
+static struct tgroup TG, TG2;
+static struct task T, T2;
+
+static void setup(void)
+{
+    memset(tf_nodes, 0, sizeof(tf_nodes));
+    memset(tf_h, 0, sizeof(tf_h));
+    tf_add("/r", true, NULL, 0755);
+    tf_add("/r/etc", true, NULL, 0755);
+    tf_add("/r/etc/hello", false, "hello world\n", 0644);
+    tf_add("/r/etc/passwd", false, "root:x:0:0\n", 0644);
+    tf_add("/r/tmp", true, NULL, 0755);
+
+    memset(&K, 0, sizeof(K));
+    K.opt.root = "/r";
+    K.host = &tf_host;
+    K.now_ns = 1000;
+    TG = (struct tgroup){.tgid = 100, .rlim_nofile = 64, .leader = &T};
+    TG2 = (struct tgroup){.tgid = 200, .rlim_nofile = 64, .leader = &T2};
+    T = (struct task){.tid = 100, .refs = 1, .tg = &TG, .abi = &km_abi_x86_64};
+    T2 = (struct task){.tid = 200, .refs = 1, .tg = &TG2, .abi = &km_abi_x86_64};
+    T.mm = mm_new(NULL, NULL, false, km_abi_x86_64.task_size, km_abi_x86_64.mmap_base);
+    if (mm_map_anon(T.mm, MEM, 0x100000, LX_PROT_READ | LX_PROT_WRITE,
+                    LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED, "data") != (i64)MEM)
+        abort();
+    T2.mm = mm_get(T.mm);
+    T.files = files_new_stdio(&K);
+    T.fs = fs_new(&K);
+    stub_tasks[0] = &T;
+    stub_tasks[1] = &T2;
+    T.all_next = &T2; /* for a real km_find_task / km_wake_all */
+    K.tasks = &T;
+    K.tasks_tail = &T2;
+}
+
+static void teardown(void)
+{
+    files_put(&K, T.files);
+    fs_put(&K, T.fs);
+    if (T2.files) files_put(&K, T2.files);
+    if (T2.fs) fs_put(&K, T2.fs);
+    T2.files = NULL;
+    T2.fs = NULL;
+    mm_put(T2.mm);
+    mm_put(T.mm);
+}
+
+/* Call a handler through the km_sys_file table (unnamed args are 0). */
+static i64 sysv(struct task *t, enum lx_sysno n, const u64 a[6])
+{
+    for (const struct km_sys_entry *e = km_sys_file; e->sysno != LX_SYS_NONE; e++)
+        if (e->sysno == n) return e->fn(&K, t, a);
+    printf("no handler for %s\n", lx_sysno_name(n));
+    abort();
+}
+#define SYS(n, ...)      sysv(&T, LX_SYS_##n, (const u64[6]){__VA_ARGS__})
+#define SYS_T(t, n, ...) sysv(t, LX_SYS_##n, (const u64[6]){__VA_ARGS__})
+
+static u64 str(u64 addr, const char *s)
+{
+    mm_write(T.mm, addr, s, strlen(s) + 1);
+    return addr;
+}
+static bool mem_is(u64 addr, const char *s, size_t n)
+{
+    char buf[256];
+    return mm_read(T.mm, addr, buf, n) == 0 && memcmp(buf, s, n) == 0;
+}
+static u32 get32(u64 addr)
+{
+    u32 v = 0;
+    mm_read_u32(T.mm, addr, &v);
+    return v;
+}
+
+/* --- tests ------------------------------------------------------------- */
+
+static void test_paths(void)
+{
+    char out[64];
+    setup();
+    CHECK_EQ(fs_guest_path(&K, &T, LX_AT_FDCWD, "/a/./b/../c", out, sizeof(out)), 0);
+    CHECK(strcmp(out, "/a/c") == 0);
+    CHECK_EQ(fs_guest_path(&K, &T, LX_AT_FDCWD, "../../x//y/", out, sizeof(out)), 0);
+    CHECK(strcmp(out, "/x/y") == 0);
+    CHECK_EQ(fs_guest_path(&K, &T, LX_AT_FDCWD, "..", out, sizeof(out)), 0);
+    CHECK(strcmp(out, "/") == 0);
+    CHECK_EQ(fs_guest_path(&K, &T, LX_AT_FDCWD, "", out, sizeof(out)), -LX_ENOENT);
+    CHECK_EQ(fs_host_path(&K, &T, LX_AT_FDCWD, "/etc/../etc/hello", out, sizeof(out)), 0);
+    CHECK(strcmp(out, "/r/etc/hello") == 0);
+    CHECK_EQ(fs_host_path(&K, &T, LX_AT_FDCWD, "/", out, sizeof(out)), 0);
+    CHECK(strcmp(out, "/r") == 0);
+    K.opt.root = "";
+    CHECK_EQ(fs_host_path(&K, &T, LX_AT_FDCWD, "etc", out, sizeof(out)), 0);
+    CHECK(strcmp(out, "/etc") == 0);
+    K.opt.root = NULL;
+    CHECK_EQ(fs_host_path(&K, &T, LX_AT_FDCWD, "/", out, sizeof(out)), 0);
+    CHECK(strcmp(out, "/") == 0);
+    K.opt.root = "/r/";
+    CHECK_EQ(fs_host_path(&K, &T, LX_AT_FDCWD, "/tmp", out, sizeof(out)), 0);
+    CHECK(strcmp(out, "/r/tmp") == 0);
+    CHECK_EQ(fs_host_path(&K, &T, LX_AT_FDCWD, "/a/very/long/path/name", out, 10),
+             -LX_ENAMETOOLONG);
+    CHECK_EQ(fs_host_path(&K, &T, 42, "rel", out, sizeof(out)), -LX_EBADF);
+    CHECK_EQ(fs_host_path(&K, &T, 1, "rel", out, sizeof(out)), -LX_ENOTDIR);
+    CHECK_EQ(fs_host_path(&K, &T, 1, "/abs/ignores/dirfd", out, sizeof(out)), 0);
+    teardown();
+}
+
+static void test_open_read(void)
+{
+    setup();
+    i64 d = SYS(openat, (u64)LX_AT_FDCWD, str(P(0), "/etc"), LX_O_RDONLY | LX_O_DIRECTORY);
+    CHECK_EQ(d, 3);
+    CHECK(strcmp(tf_last_path, "/r/etc") == 0);
+    i64 fd = SYS(openat, (u64)d, str(P(0), "hello"), LX_O_RDONLY);
+    CHECK_EQ(fd, 4);
+    CHECK_EQ(SYS(read, (u64)fd, P(0x100), 5), 5);
+    CHECK(mem_is(P(0x100), "hello", 5));
+    CHECK_EQ(SYS(openat, (u64)fd, str(P(0), "x"), LX_O_RDONLY), -LX_ENOTDIR);
+    CHECK_EQ(SYS(openat, 77, str(P(0), "x"), LX_O_RDONLY), -LX_EBADF);
+    CHECK_EQ(SYS(open, str(P(0), "/nope"), LX_O_RDONLY, 0), -LX_ENOENT);
+    CHECK_EQ(SYS(read, (u64)d, P(0x100), 5), -LX_EISDIR);
+    CHECK_EQ(SYS(write, (u64)fd, P(0x100), 5), -LX_EBADF); /* O_RDONLY */
+    CHECK_EQ(SYS(pread64, (u64)fd, P(0x100), 5, 6), 5);
+    CHECK(mem_is(P(0x100), "world", 5));
+    CHECK_EQ(SYS(lseek, (u64)fd, 0, LX_SEEK_CUR), 5); /* pread did not move it */
+    /* fstat: x86-64 struct stat, st_mode at 24, st_size at 48 */
+    CHECK_EQ(SYS(fstat, (u64)fd, P(0x200)), 0);
+    CHECK_EQ(get32(P(0x200 + 24)), LX_S_IFREG | 0644);
+    CHECK_EQ(get32(P(0x200 + 48)), 12);
+    CHECK_EQ(SYS(newfstatat, (u64)fd, str(P(0), ""), P(0x200), LX_AT_EMPTY_PATH), 0);
+    CHECK_EQ(get32(P(0x200 + 48)), 12);
+    CHECK_EQ(SYS(newfstatat, (u64)fd, str(P(0), ""), P(0x200), 0), -LX_ENOENT);
+    CHECK_EQ(SYS(stat, str(P(0), "/etc/passwd"), P(0x200)), 0);
+    CHECK_EQ(get32(P(0x200 + 48)), 11);
+    CHECK_EQ(SYS(statx, (u64)LX_AT_FDCWD, str(P(0), "/etc/hello"), 0, 0x7ff, P(0x300)), 0);
+    CHECK_EQ(get32(P(0x300 + 40)), 12);
+    CHECK_EQ(get32(P(0x300 + 28)) & 0xffff, LX_S_IFREG | 0644);
+    /* create with umask, O_APPEND writes, writev */
+    i64 w = SYS(open, str(P(0), "/tmp/new"), LX_O_WRONLY | LX_O_CREAT | LX_O_APPEND, 0666);
+    CHECK_EQ(w, 5);
+    CHECK_EQ(tf_nodes[tf_find("/r/tmp/new")].mode, 0644);
+    mm_write(T.mm, P(0x400), "abcdef", 6);
+    u8 iov[32];
+    lx_put64(false, iov, P(0x400));
+    lx_put64(false, iov + 8, 3);
+    lx_put64(false, iov + 16, P(0x403));
+    lx_put64(false, iov + 24, 3);
+    mm_write(T.mm, P(0x500), iov, 32);
+    CHECK_EQ(SYS(writev, (u64)w, P(0x500), 2), 6);
+    CHECK_EQ(SYS(lseek, (u64)w, 0, LX_SEEK_SET), 0);
+    CHECK_EQ(SYS(write, (u64)w, P(0x400), 2), 2); /* O_APPEND: at the end */
+    CHECK_EQ(tf_nodes[tf_find("/r/tmp/new")].size, 8);
+    CHECK_EQ(SYS(fcntl, (u64)w, LX_F_GETFL, 0), LX_O_WRONLY | LX_O_APPEND);
+    CHECK_EQ(SYS(ftruncate, (u64)w, 1), 0);
+    CHECK_EQ(tf_nodes[tf_find("/r/tmp/new")].size, 1);
+    /* ioctl */
+    CHECK_EQ(SYS(ioctl, 0, 0x5401, P(0x600)), 0);
+    CHECK_EQ(get32(P(0x600)), 0x11111111);
+    CHECK_EQ(SYS(ioctl, (u64)fd, 0x5401, P(0x600)), -LX_ENOTTY);
+    CHECK_EQ(SYS(ioctl, 1, 0x5413, P(0x600)), -LX_ENOTTY);
+    CHECK_EQ(SYS(close, (u64)fd), 0);
+    CHECK_EQ(SYS(close, (u64)fd), -LX_EBADF);
+    CHECK_EQ(SYS(access, str(P(0), "/etc/hello"), 4), 0);
+    CHECK_EQ(SYS(faccessat, (u64)d, str(P(0), "nope"), 0), -LX_ENOENT);
+    teardown();
+}
+
+static void test_dup_cloexec(void)
+{
+    setup();
+    i64 fd = SYS(open, str(P(0), "/etc/hello"), LX_O_RDONLY, 0);
+    CHECK_EQ(fd, 3);
+    CHECK_EQ(SYS(dup3, (u64)fd, 10, LX_O_CLOEXEC), 10);
+    CHECK_EQ(SYS(fcntl, 10, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    CHECK_EQ(SYS(dup2, (u64)fd, 11), 11);
+    CHECK_EQ(SYS(fcntl, 11, LX_F_GETFD, 0), 0);
+    CHECK_EQ(SYS(dup2, (u64)fd, (u64)fd), fd);
+    CHECK_EQ(SYS(dup3, (u64)fd, (u64)fd, 0), -LX_EINVAL);
+    CHECK_EQ(SYS(dup3, (u64)fd, 12, LX_O_APPEND), -LX_EINVAL);
+    CHECK_EQ(SYS(dup2, 40, 12), -LX_EBADF);
+    CHECK_EQ(SYS(fcntl, (u64)fd, LX_F_DUPFD_CLOEXEC, 20), 20);
+    CHECK_EQ(SYS(fcntl, (u64)fd, LX_F_DUPFD, 4), 4);
+    CHECK_EQ(SYS(dup, (u64)fd), 5);
+    CHECK_EQ(SYS(fcntl, 11, LX_F_SETFD, LX_FD_CLOEXEC), 0);
+    CHECK_EQ(SYS(fcntl, 11, LX_F_SETFD, 0), 0);
+    /* the offset is shared by every dup */
+    CHECK_EQ(SYS(read, 10, P(0x100), 6), 6);
+    CHECK_EQ(SYS(read, 11, P(0x100), 5), 5);
+    CHECK(mem_is(P(0x100), "world", 5));
+    /* dup2 onto an open fd closes it first */
+    i64 p = SYS(open, str(P(0), "/etc/passwd"), LX_O_RDONLY, 0);
+    CHECK_EQ(p, 6);
+    CHECK_EQ(SYS(dup2, 6, 11), 11);
+    CHECK_EQ(SYS(lseek, 11, 0, LX_SEEK_CUR), 0);
+    files_close_on_exec(&K, T.files);
+    CHECK(files_lookup(&T, 10) == NULL);
+    CHECK(files_lookup(&T, 20) == NULL);
+    CHECK(files_lookup(&T, 11) != NULL);
+    CHECK(files_lookup(&T, 3) != NULL);
+    teardown();
+}
+
+static void test_files_dup_shares_offset(void)
+{
+    setup();
+    i64 fd = SYS(open, str(P(0), "/etc/hello"), LX_O_RDONLY, 0);
+    CHECK_EQ(SYS(read, (u64)fd, P(0x100), 6), 6);
+    T2.files = files_dup(&K, T.files);
+    CHECK(files_id(T2.files) != files_id(T.files));
+    CHECK(files_lookup(&T2, (int)fd) == files_lookup(&T, (int)fd));
+    CHECK_EQ(SYS_T(&T2, read, (u64)fd, P(0x100), 5), 5);
+    CHECK(mem_is(P(0x100), "world", 5));
+    CHECK_EQ(SYS(lseek, (u64)fd, 0, LX_SEEK_CUR), 11);
+    CHECK_EQ(SYS_T(&T2, close, (u64)fd), 0); /* the copy's close leaves ours open */
+    CHECK_EQ(SYS(read, (u64)fd, P(0x100), 5), 1);
+    CHECK_EQ(SYS_T(&T2, dup, 1), 3);
+    CHECK(files_lookup(&T, 4) == NULL);
+    /* CLONE_FILES: the same table */
+    struct files *shared = files_get(T.files);
+    CHECK(shared == T.files);
+    files_put(&K, shared);
+    teardown();
+}
+
+static void test_emfile(void)
+{
+    setup();
+    TG.rlim_nofile = 8;
+    for (int i = 3; i < 8; i++)
+        CHECK_EQ(SYS(open, str(P(0), "/etc/hello"), LX_O_RDONLY, 0), i);
+    CHECK_EQ(SYS(open, str(P(0), "/etc/hello"), LX_O_RDONLY, 0), -LX_EMFILE);
+    CHECK_EQ(SYS(dup, 0), -LX_EMFILE);
+    CHECK_EQ(SYS(pipe, P(0x100)), -LX_EMFILE);
+    CHECK_EQ(SYS(dup2, 0, 8), -LX_EBADF);
+    CHECK_EQ(SYS(fcntl, 0, LX_F_DUPFD, 8), -LX_EINVAL);
+    CHECK_EQ(SYS(close, 7), 0);
+    CHECK_EQ(SYS(dup, 0), 7);
+    int open_handles = 0;
+    for (int i = 0; i < TF_HANDLES; i++)
+        open_handles += tf_h[i].used;
+    CHECK_EQ(open_handles, 4); /* the EMFILE open closed its host handle */
+    teardown();
+}
+
+static void test_pipe(void)
+{
+    setup();
+    CHECK_EQ(SYS(pipe2, P(0x100), LX_O_CLOEXEC), 0);
+    int r = (int)get32(P(0x100)), w = (int)get32(P(0x104));
+    CHECK_EQ(r, 3);
+    CHECK_EQ(w, 4);
+    CHECK_EQ(SYS(fcntl, (u64)r, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    CHECK_EQ(SYS(fcntl, (u64)r, LX_F_GETFL, 0), LX_O_RDONLY);
+    CHECK_EQ(SYS(fcntl, (u64)w, LX_F_GETFL, 0), LX_O_WRONLY);
+    CHECK_EQ(SYS(pipe2, P(0x100), LX_O_APPEND), -LX_EINVAL);
+    /* empty: a blocking read blocks, and changes nothing */
+    T.state = TASK_RUNNABLE;
+    CHECK_EQ(SYS(read, (u64)r, P(0x200), 10), KM_BLOCKED);
+    CHECK_EQ(T.state, TASK_BLOCKED);
+    CHECK_EQ(T.wait.kind, KM_WAIT_PIPE);
+    CHECK(T.wait.key != 0);
+    T.state = TASK_RUNNABLE;
+    stub_wakes = 0;
+    CHECK_EQ(SYS(write, (u64)w, str(P(0x300), "abc"), 3), 3);
+    CHECK(stub_wakes >= 2 || stub_wakes == 0);    /* pipe waiters and pollers (stub only) */
+    CHECK_EQ(SYS(read, (u64)r, P(0x200), 10), 3); /* the re-run finds the data */
+    CHECK(mem_is(P(0x200), "abc", 3));
+    CHECK_EQ(SYS(fstat, (u64)r, P(0x400)), 0);
+    CHECK_EQ(get32(P(0x400 + 24)) & LX_S_IFMT, LX_S_IFIFO);
+    CHECK_EQ(SYS(lseek, (u64)r, 0, 0), -LX_ESPIPE);
+    CHECK_EQ(SYS(read, (u64)w, P(0x200), 1), -LX_EBADF);
+    /* O_NONBLOCK through F_SETFL */
+    CHECK_EQ(SYS(fcntl, (u64)r, LX_F_SETFL, LX_O_NONBLOCK), 0);
+    CHECK_EQ(SYS(read, (u64)r, P(0x200), 10), -LX_EAGAIN);
+    CHECK_EQ(SYS(fcntl, (u64)r, LX_F_SETFL, 0), 0);
+    /* full: a large write takes what fits, then writes block */
+    CHECK_EQ(SYS(write, (u64)w, P(0), 100000), 65536);
+    CHECK_EQ(SYS(write, (u64)w, P(0), 1), KM_BLOCKED);
+    T.state = TASK_RUNNABLE;
+    CHECK_EQ(SYS(read, (u64)r, P(0x1000), 100), 100);
+    CHECK_EQ(SYS(write, (u64)w, P(0), 101), KM_BLOCKED); /* <= PIPE_BUF is atomic */
+    T.state = TASK_RUNNABLE;
+    CHECK_EQ(SYS(write, (u64)w, P(0), 100), 100);
+    /* drain across the ring's wrap point: the data is the guest memory at P(0) */
+    CHECK_EQ(SYS(read, (u64)r, P(0x20000), 65536), 65536);
+    CHECK(mm_read(T.mm, P(0x20000 + 65536 - 100), (u8[100]){0}, 100) == 0);
+    u8 a[100], b[100];
+    mm_read(T.mm, P(0x20000 + 65436), a, 100);
+    mm_read(T.mm, P(0), b, 100);
+    CHECK(memcmp(a, b, 100) == 0);
+    /* EOF once every writer closed */
+    CHECK_EQ(SYS(dup, (u64)w), 5);
+    CHECK_EQ(SYS(close, (u64)w), 0);
+    CHECK_EQ(SYS(read, (u64)r, P(0x200), 10), KM_BLOCKED); /* fd 5 still writes */
+    T.state = TASK_RUNNABLE;
+    CHECK_EQ(SYS(close, 5), 0);
+    CHECK_EQ(SYS(read, (u64)r, P(0x200), 10), 0);
+    /* EPIPE and SIGPIPE once every reader closed */
+    CHECK_EQ(SYS(pipe, P(0x100)), 0);
+    r = (int)get32(P(0x100));
+    w = (int)get32(P(0x104));
+    CHECK_EQ(SYS(close, (u64)r), 0);
+    stub_last_sig = 0;
+    CHECK_EQ(SYS(write, (u64)w, P(0), 1), -LX_EPIPE);
+    CHECK(stub_last_sig == LX_SIGPIPE || stub_wakes == 0);
+    teardown();
+}
+
+static void test_cwd_umask(void)
+{
+    setup();
+    CHECK_EQ(SYS(chdir, str(P(0), "/etc")), 0);
+    CHECK_EQ(SYS(getcwd, P(0x100), 4), -LX_ERANGE);
+    CHECK_EQ(SYS(getcwd, P(0x100), 5), 5);
+    CHECK(mem_is(P(0x100), "/etc", 5));
+    CHECK_EQ(SYS(open, str(P(0), "hello"), LX_O_RDONLY, 0), 3);
+    CHECK_EQ(SYS(chdir, str(P(0), "hello")), -LX_ENOTDIR);
+    CHECK_EQ(SYS(chdir, str(P(0), "nope")), -LX_ENOENT);
+    i64 d = SYS(open, str(P(0), "/tmp"), LX_O_RDONLY, 0);
+    CHECK_EQ(SYS(fchdir, (u64)d), 0);
+    CHECK_EQ(SYS(getcwd, P(0x100), 100), 5);
+    CHECK(mem_is(P(0x100), "/tmp", 5));
+    CHECK_EQ(SYS(fchdir, 3), -LX_ENOTDIR);
+    /* CLONE_FS: one fs_info, so umask and cwd changes are seen by both */
+    T2.files = files_get(T.files);
+    T2.fs = fs_get(T.fs);
+    CHECK_EQ(fs_id(T2.fs), fs_id(T.fs));
+    CHECK_EQ(SYS(umask, 077), 022);
+    CHECK_EQ(SYS_T(&T2, umask, 027), 077);
+    CHECK_EQ(SYS_T(&T2, chdir, str(P(0), "..")), 0);
+    CHECK_EQ(SYS(getcwd, P(0x100), 100), 2);
+    fs_put(&K, T2.fs);
+    /* without CLONE_FS: a copy */
+    T2.fs = fs_dup(&K, T.fs);
+    CHECK(fs_id(T2.fs) != fs_id(T.fs));
+    CHECK_EQ(SYS_T(&T2, umask, 0), 027);
+    CHECK_EQ(SYS(umask, 022), 027);
+    CHECK_EQ(SYS_T(&T2, chdir, str(P(0), "/etc")), 0);
+    CHECK_EQ(SYS(getcwd, P(0x100), 100), 2);
+    /* mkdir applies the umask; unlink, rmdir, rename */
+    CHECK_EQ(SYS(mkdir, str(P(0), "tmp/d"), 0777), 0);
+    CHECK_EQ(tf_last_mode, 0755);
+    CHECK_EQ(SYS(mkdirat, (u64)LX_AT_FDCWD, str(P(0), "/tmp/d"), 0777), -LX_EEXIST);
+    CHECK_EQ(SYS(rename, str(P(0), "/tmp/d"), str(P(0x80), "/tmp/e")), 0);
+    CHECK(tf_find("/r/tmp/e") >= 0);
+    CHECK_EQ(SYS(renameat2, (u64)LX_AT_FDCWD, str(P(0), "/tmp/e"), (u64)LX_AT_FDCWD,
+                 str(P(0x80), "/tmp/f"), 1),
+             -LX_EINVAL);
+    CHECK_EQ(SYS(unlinkat, (u64)LX_AT_FDCWD, str(P(0), "/tmp/e"), 0), -LX_EISDIR);
+    CHECK_EQ(SYS(unlinkat, (u64)LX_AT_FDCWD, str(P(0), "/tmp/e"), LX_AT_REMOVEDIR), 0);
+    CHECK_EQ(SYS(rmdir, str(P(0), "/etc")), -LX_ENOTEMPTY);
+    CHECK_EQ(SYS(unlink, str(P(0), "/etc/passwd")), 0);
+    /* readlink: /proc/self/exe from the registry, /proc/self/fd/N */
+    fs_set_exe(&K, T.mm, "/bin/prog");
+    CHECK_EQ(SYS(readlink, str(P(0), "/proc/self/exe"), P(0x100), 100), 9);
+    CHECK(mem_is(P(0x100), "/bin/prog", 9));
+    CHECK_EQ(SYS(readlink, str(P(0), "/proc/self/exe"), P(0x100), 4), 4);
+    CHECK_EQ(SYS(readlinkat, (u64)LX_AT_FDCWD, str(P(0), "/proc/self/fd/3"), P(0x100), 100), 10);
+    CHECK(mem_is(P(0x100), "/etc/hello", 10));
+    CHECK_EQ(SYS(readlink, str(P(0), "/etc/hello"), P(0x100), 100), -LX_EINVAL);
+    teardown();
+}
+
+static void test_getdents(void)
+{
+    setup();
+    i64 d = SYS(open, str(P(0), "/etc"), LX_O_RDONLY | LX_O_DIRECTORY, 0);
+    CHECK_EQ(d, 3);
+    /* "hello": 19 + 5 + 1 = 25 -> 32; "passwd": 19 + 6 + 1 = 26 -> 32 */
+    CHECK_EQ(SYS(getdents64, (u64)d, P(0x100), 1000), 64);
+    u8 e[64];
+    mm_read(T.mm, P(0x100), e, 64);
+    CHECK_EQ(lx_get64(false, e), 3);       /* d_ino: node 2 + 1 */
+    CHECK_EQ(lx_get64(false, e + 8), 3);   /* d_off */
+    CHECK_EQ(lx_get16(false, e + 16), 32); /* d_reclen */
+    CHECK_EQ(e[18], 8);                    /* DT_REG */
+    CHECK(memcmp(e + 19, "hello", 6) == 0);
+    CHECK_EQ(lx_get16(false, e + 32 + 16), 32);
+    CHECK(memcmp(e + 32 + 19, "passwd", 7) == 0);
+    CHECK_EQ(SYS(getdents64, (u64)d, P(0x100), 1000), 0);
+    /* a small buffer: one entry at a time, none lost */
+    CHECK_EQ(SYS(lseek, (u64)d, 0, LX_SEEK_SET), 0);
+    CHECK_EQ(SYS(getdents64, (u64)d, P(0x100), 40), 32);
+    CHECK_EQ(SYS(getdents64, (u64)d, P(0x100), 8), -LX_EINVAL);
+    CHECK_EQ(SYS(getdents64, (u64)d, P(0x100), 40), 32);
+    CHECK(mem_is(P(0x100 + 19), "passwd", 7));
+    CHECK_EQ(SYS(getdents64, (u64)d, P(0x100), 40), 0);
+    CHECK_EQ(SYS(getdents64, 1, P(0x100), 40), -LX_ENOTDIR);
+    teardown();
+}
+
+static void pollfd(u64 addr, int fd, int events)
+{
+    u8 b[8] = {0};
+    lx_put32(false, b, (u32)fd);
+    lx_put16(false, b + 4, (u16)events);
+    mm_write(T.mm, addr, b, 8);
+}
+static int revents(u64 addr)
+{
+    u8 b[2];
+    mm_read(T.mm, addr + 6, b, 2);
+    return lx_get16(false, b);
+}
+
+static void test_poll(void)
+{
+    setup();
+    CHECK_EQ(SYS(pipe, P(0x100)), 0);
+    pollfd(P(0x200), 3, LX_POLLIN);
+    pollfd(P(0x208), 4, LX_POLLOUT);
+    pollfd(P(0x210), 0, LX_POLLIN);
+    pollfd(P(0x218), 33, LX_POLLIN);
+    pollfd(P(0x220), -1, LX_POLLIN);
+    CHECK_EQ(SYS(poll, P(0x200), 5, 0), 3);
+    CHECK_EQ(revents(P(0x200)), 0);
+    CHECK_EQ(revents(P(0x208)), LX_POLLOUT);
+    CHECK_EQ(revents(P(0x210)), LX_POLLIN); /* stdin: always ready */
+    CHECK_EQ(revents(P(0x218)), LX_POLLNVAL);
+    CHECK_EQ(revents(P(0x220)), 0);
+    /* only the empty read end: timeout 0 returns 0, else block with a deadline */
+    CHECK_EQ(SYS(poll, P(0x200), 1, 0), 0);
+    T.state = TASK_RUNNABLE;
+    CHECK_EQ(SYS(poll, P(0x200), 1, 100), KM_BLOCKED);
+    CHECK_EQ(T.wait.kind, KM_WAIT_POLL);
+    CHECK_EQ(T.wait.deadline_ns, 1000 + 100000000);
+    CHECK_EQ(T.wait.timeout_result, 0);
+    T.state = TASK_RUNNABLE;
+    CHECK_EQ(SYS(poll, P(0x200), 1, (u64)-1), KM_BLOCKED);
+    CHECK_EQ(T.wait.deadline_ns, 0);
+    T.state = TASK_RUNNABLE;
+    u8 ts[16];
+    lx_put64(false, ts, 2);
+    lx_put64(false, ts + 8, 5);
+    mm_write(T.mm, P(0x300), ts, 16);
+    CHECK_EQ(SYS(ppoll, P(0x200), 1, P(0x300), 0, 8), KM_BLOCKED);
+    CHECK_EQ(T.wait.deadline_ns, 1000 + 2000000005);
+    T.state = TASK_RUNNABLE;
+    CHECK_EQ(SYS(write, 4, str(P(0x400), "x"), 1), 1);
+    CHECK_EQ(SYS(ppoll, P(0x200), 1, 0, 0, 8), 1);
+    CHECK_EQ(revents(P(0x200)), LX_POLLIN);
+    CHECK_EQ(SYS(close, 4), 0);
+    CHECK_EQ(SYS(poll, P(0x200), 1, 0), 1);
+    CHECK_EQ(revents(P(0x200)), LX_POLLIN | LX_POLLHUP);
+    teardown();
+}
+
+static void test_pidfd(void)
+{
+    setup();
+    TG2.leader = &T2;
+    CHECK_EQ(SYS(pidfd_open, 200, 0), 3);
+    CHECK_EQ(T2.refs, 2);
+    CHECK_EQ(SYS(fcntl, 3, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    int err = 1;
+    CHECK(files_pidfd_task(&K, &T, 3, &err) == &T2 && err == 0);
+    CHECK(files_pidfd_task(&K, &T, 0, &err) == NULL && err == -LX_EINVAL);
+    CHECK(files_pidfd_task(&K, &T, 9, &err) == NULL && err == -LX_EBADF);
+    CHECK_EQ(SYS(pidfd_open, 999, 0), -LX_ESRCH);
+    CHECK_EQ(SYS(pidfd_open, 200, 1), -LX_EINVAL);
+    TG2.leader = &T; /* T2 as a non-leader thread */
+    CHECK_EQ(SYS(pidfd_open, 200, 0), -LX_EINVAL);
+    CHECK_EQ(SYS(pidfd_open, 200, LX_O_EXCL | LX_O_NONBLOCK), 4);
+    CHECK_EQ(SYS(fcntl, 4, LX_F_GETFL, 0) & LX_O_NONBLOCK, LX_O_NONBLOCK);
+    pollfd(P(0x200), 3, LX_POLLIN);
+    pollfd(P(0x208), 4, LX_POLLIN);
+    CHECK_EQ(SYS(poll, P(0x200), 2, 0), 0);
+    TG2.pidfd_poll_ready = true;
+    CHECK_EQ(SYS(poll, P(0x200), 2, 0), 1);
+    CHECK_EQ(revents(P(0x200)), LX_POLLIN);
+    T2.state = TASK_ZOMBIE;
+    CHECK_EQ(SYS(poll, P(0x200), 2, 0), 2);
+    CHECK_EQ(files_install_pidfd(&K, &T, &T2, false), 5);
+    CHECK_EQ(T2.refs, 4);
+    CHECK_EQ(files_close_fd(&K, &T, 5), 0);
+    CHECK_EQ(SYS(close, 3), 0);
+    CHECK_EQ(T2.refs, 2);
+    T2.files = files_dup(&K, T.files); /* fork shares the description */
+    files_put(&K, T.files);
+    T.files = files_new_stdio(&K);
+    CHECK_EQ(T2.refs, 2);
+    files_put(&K, T2.files);
+    T2.files = NULL;
+    CHECK_EQ(T2.refs, 1);
+    teardown();
+}
+
+int main(void)
+{
+    test_paths();
+    test_open_read();
+    test_dup_cloexec();
+    test_files_dup_shares_offset();
+    test_emfile();
+    test_pipe();
+    test_cwd_umask();
+    test_getdents();
+    test_poll();
+    test_pidfd();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
