@@ -507,14 +507,15 @@ static void describe_fault(struct engine *e, struct cpu_stop *s, const char *cau
     if (e->cs_open && uc_mem_read(e->uc, s->pc, code, sizeof(code)) == UC_ERR_OK) {
         cs_insn *in = NULL;
         if (cs_disasm(e->cs, code, sizeof(code), s->pc, 1, &in) == 1)
-            snprintf(insn, sizeof(insn), "%.31s %.63s", in->mnemonic, in->op_str);
+            snprintf(insn, sizeof(insn), "%.31s%s%.63s", in->mnemonic, in->op_str[0] ? " " : "",
+                     in->op_str);
         if (in) cs_free(in, 1);
     } else if (!e->cs_open) {
-        snprintf(insn, sizeof(insn), "(no disassembler)");
+        snprintf(insn, sizeof(insn), "no disassembler");
     } else {
-        snprintf(insn, sizeof(insn), "(pc not readable)");
+        snprintf(insn, sizeof(insn), "pc not readable");
     }
-    snprintf(s->what, sizeof(s->what), "%.15s (%.40s) at pc %#" PRIx64 ": %.95s, addr %#" PRIx64,
+    snprintf(s->what, sizeof(s->what), "%.15s: %.48s at pc %#" PRIx64 " (%.95s), addr %#" PRIx64,
              lx_signal_name(s->sig), cause, s->pc, insn, s->addr);
 }
 
@@ -528,31 +529,37 @@ static void stop_fault(struct engine *e, struct cpu_stop *s, int sig, int code, 
     describe_fault(e, s, cause);
 }
 
-/* Fault from a uc_emu_start error. */
+/* Fault from a uc_emu_start error. Unicorn 2.0.1 reports a memory fault
+ * with PC at the start of the faulting basic block, not at the faulting
+ * instruction (a UC_HOOK_MEM_READ/WRITE hook would make it exact on x86
+ * only, at 1.5-1.7x run time): the data address is exact, the PC is the
+ * block's. */
 static void stop_from_error(struct engine *e, struct cpu_stop *s, uc_err err)
 {
+    static const struct {
+        uc_err err;
+        int sig, code;
+        const char *what;
+    } map[] = {
+        {UC_ERR_READ_UNMAPPED, LX_SIGSEGV, SEGV_MAPERR, "read of unmapped memory, in the block"},
+        {UC_ERR_WRITE_UNMAPPED, LX_SIGSEGV, SEGV_MAPERR, "write to unmapped memory, in the block"},
+        {UC_ERR_FETCH_UNMAPPED, LX_SIGSEGV, SEGV_MAPERR, "jump to unmapped memory"},
+        {UC_ERR_READ_PROT, LX_SIGSEGV, SEGV_ACCERR, "read of protected memory, in the block"},
+        {UC_ERR_WRITE_PROT, LX_SIGSEGV, SEGV_ACCERR, "write to protected memory, in the block"},
+        {UC_ERR_FETCH_PROT, LX_SIGSEGV, SEGV_ACCERR, "jump to non-executable memory"},
+        {UC_ERR_READ_UNALIGNED, LX_SIGBUS, 1 /* BUS_ADRALN */, "unaligned read"},
+        {UC_ERR_WRITE_UNALIGNED, LX_SIGBUS, 1, "unaligned write"},
+        {UC_ERR_FETCH_UNALIGNED, LX_SIGBUS, 1, "unaligned fetch"},
+        {UC_ERR_INSN_INVALID, LX_SIGILL, ILL_ILLOPN, "invalid instruction"},
+    };
     u64 addr = e->mem_bad ? e->mem_addr : s->pc;
-    switch (err) {
-    case UC_ERR_READ_UNMAPPED:
-    case UC_ERR_WRITE_UNMAPPED:
-    case UC_ERR_FETCH_UNMAPPED:
-        stop_fault(e, s, LX_SIGSEGV, SEGV_MAPERR, addr, uc_strerror(err));
-        break;
-    case UC_ERR_READ_PROT:
-    case UC_ERR_WRITE_PROT:
-    case UC_ERR_FETCH_PROT:
-        stop_fault(e, s, LX_SIGSEGV, SEGV_ACCERR, addr, uc_strerror(err));
-        break;
-    case UC_ERR_READ_UNALIGNED:
-    case UC_ERR_WRITE_UNALIGNED:
-    case UC_ERR_FETCH_UNALIGNED:
-        stop_fault(e, s, LX_SIGBUS, 1 /* BUS_ADRALN */, addr, uc_strerror(err));
-        break;
-    case UC_ERR_INSN_INVALID:
-        stop_fault(e, s, LX_SIGILL, ILL_ILLOPN, s->pc, uc_strerror(err));
-        break;
-    default: stop_fault(e, s, LX_SIGSEGV, SI_KERNEL, s->pc, uc_strerror(err)); break;
-    }
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (map[i].err == err) {
+            stop_fault(e, s, map[i].sig, map[i].code, map[i].sig == LX_SIGILL ? s->pc : addr,
+                       map[i].what);
+            return;
+        }
+    stop_fault(e, s, LX_SIGSEGV, SI_KERNEL, s->pc, uc_strerror(err));
 }
 
 static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
