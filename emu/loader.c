@@ -370,8 +370,7 @@ int loader_exec(struct km *k, const struct cpu_ops *cpu, const char *host_path, 
     if (rc == 0) rc = elf_load_segments(mm, &f, host_path, img, err, errsz);
     if (rc == 0)
         rc = stack_build(k, mm, &f, execfn ? execfn : host_path, argv, envp, img, err, errsz);
-    /* TODO(files): fs_set_exe(k, mm, execfn) for /proc/self/exe once
-     * kernel-model/files.h provides it (the lead wires it). */
+    /* /proc/self/exe: the model's execve calls fs_set_exe with the guest path. */
     free(f.data);
     if (rc) {
         if (mm) mm_put(mm);

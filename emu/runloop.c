@@ -164,10 +164,14 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
 
 /* --- the loop ------------------------------------------------------------ */
 
-/* Writes a syscall result unless the model said not to. */
+/* Writes a syscall result unless the model said not to, or the task died
+ * during the syscall (a fatal signal, exit_group; its registers may be
+ * freed already if it was reaped). */
 static void finish_syscall(const struct cpu_ops *cpu, struct task *t, i64 r)
 {
-    if (r != KM_NORET && r != KM_BLOCKED) cpu->set_reg(t, CPU_REG_RET, (u64)r);
+    if (r == KM_NORET || r == KM_BLOCKED || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+        return;
+    cpu->set_reg(t, CPU_REG_RET, (u64)r);
 }
 
 /* Runs t for one slice: until it blocks, leaves RUNNABLE, faults, the
