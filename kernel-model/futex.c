@@ -434,10 +434,13 @@ static int futex_handle_death(struct km *k, struct task *t, u64 uaddr, bool pi, 
     return 0;
 }
 
+/* Walks once: the list is forgotten afterwards (Linux's futex_cleanup), so
+ * exit after exec, or a second call, does nothing. */
 void futex_exit_robust_list(struct km *k, struct task *t)
 {
     u64 head = t->robust_list, entry, pending;
     i64 off;
+    t->robust_list = t->robust_len = 0;
     if (!head || !t->mm) return;
     u64 uoff;
     if (futex_read_ptr(t, head, &entry) || futex_read_ptr(t, head + 8, &uoff) ||

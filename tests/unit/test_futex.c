@@ -314,14 +314,15 @@ static void test_robust(struct km *k, struct task *th[4])
     CHECK_EQ(get32(o, e1 + off), LX_FUTEX_OWNER_DIED | LX_FUTEX_WAITERS);
     CHECK_EQ(get32(o, e2 + off), 12345);
     CHECK(woken(w));
+    CHECK_EQ(o->robust_list, 0); /* forgotten after the walk */
     /* a cyclic list ends at the limit; a pending op with value 0 wakes one */
+    CHECK_EQ(sc(k, o, LX_SYS_set_robust_list, head, 24, 0, 0, 0, 0), 0);
     put64(o, e2, e1);
     put64(o, head + 16, e2);
     put32(o, e2 + off, 0);
     CHECK_EQ(futex(k, w, e2 + off, LX_FUTEX_WAIT, 0, 0, 0, 0), KM_BLOCKED);
     futex_exit_robust_list(k, o);
     CHECK(woken(w));
-    o->robust_list = 0;
     CHECK_EQ(sc(k, o, LX_SYS_set_tid_address, BUF, 0, 0, 0, 0, 0), o->tid);
     CHECK_EQ(o->clear_child_tid, BUF);
     o->clear_child_tid = 0;
