@@ -96,7 +96,9 @@ static int fs_fold(const char *src, char *out, size_t *len, size_t n)
     return 0;
 }
 
-int fs_guest_path(struct km *k, struct task *t, int dirfd, const char *path, char *out, size_t n)
+/* The lexical resolution alone: no magic link is followed (readlink). */
+static int fs_guest_path_nofollow(struct km *k, struct task *t, int dirfd, const char *path,
+                                  char *out, size_t n)
 {
     (void)k;
     const char *base = "/";
@@ -119,6 +121,20 @@ int fs_guest_path(struct km *k, struct task *t, int dirfd, const char *path, cha
     if (len == 0) out[len++] = '/';
     out[len] = '\0';
     return 0;
+}
+
+static const char *fs_task_exe(struct km *k, struct task *t);
+
+/* /proc/self/exe is a magic link: open, stat and execve reach the task's
+ * executable (fs_set_exe) instead of the host's /proc (which would be
+ * clonemu itself). readlink answers its target without following it. */
+int fs_guest_path(struct km *k, struct task *t, int dirfd, const char *path, char *out, size_t n)
+{
+    int r = fs_guest_path_nofollow(k, t, dirfd, path, out, n);
+    if (r < 0 || strcmp(out, "/proc/self/exe") != 0) return r;
+    const char *exe = fs_task_exe(k, t);
+    if (!exe || strcmp(exe, "/proc/self/exe") == 0) return -LX_ENOENT;
+    return fs_guest_path_nofollow(k, t, LX_AT_FDCWD, exe, out, n);
 }
 
 int fs_host_path(struct km *k, struct task *t, int dirfd, const char *guest_path, char *out,
@@ -169,7 +185,14 @@ static struct fs_exe *fs_exes;
 
 void fs_set_exe(struct km *k, const struct mm *mm, const char *guest_path)
 {
+    char g[KM_PATH_MAX];
     if (!mm || !guest_path) return;
+    /* execve passes the path as the guest gave it: a relative path or the
+     * magic /proc/self/exe is resolved for the calling task, whose old mm
+     * is still installed at this point. */
+    if (k->current && k->current->fs &&
+        fs_guest_path(k, k->current, LX_AT_FDCWD, guest_path, g, sizeof(g)) == 0)
+        guest_path = g;
     for (struct fs_exe *e = fs_exes; e; e = e->next) {
         if (e->k == k && e->mm_id == mm->id) {
             char *p = fs_strdup(guest_path);
@@ -217,7 +240,7 @@ static i64 fs_do_readlink(struct km *k, struct task *t, int dirfd, u64 path, u64
     char p[KM_PATH_MAX], g[KM_PATH_MAX], out[KM_PATH_MAX];
     if (size <= 0) return -LX_EINVAL;
     int r = fs_read_path(t, path, p, sizeof(p));
-    if (r == 0) r = fs_guest_path(k, t, dirfd, p, g, sizeof(g));
+    if (r == 0) r = fs_guest_path_nofollow(k, t, dirfd, p, g, sizeof(g));
     if (r < 0) return r;
     i64 len;
     int fd;

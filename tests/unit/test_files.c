@@ -713,6 +713,16 @@ static void test_cwd_umask(void)
     CHECK_EQ(SYS(readlink, str(P(0), "/proc/self/exe"), P(0x100), 100), 9);
     CHECK(mem_is(P(0x100), "/bin/prog", 9));
     CHECK_EQ(SYS(readlink, str(P(0), "/proc/self/exe"), P(0x100), 4), 4);
+    char hp[64];
+    CHECK_EQ(fs_host_path(&K, &T, LX_AT_FDCWD, "/proc/./self/exe", hp, sizeof(hp)), 0);
+    CHECK(strcmp(hp, "/r/bin/prog") == 0); /* open/stat/execve follow the magic link */
+    struct mm other = {.id = 9999};
+    K.current = &T; /* execve registers the new mm with the guest's own spelling */
+    fs_set_exe(&K, &other, "/proc/self/exe");
+    CHECK(fs_exe_path(&K, &other) && strcmp(fs_exe_path(&K, &other), "/bin/prog") == 0);
+    fs_set_exe(&K, &other, "tmp/../bin/x");
+    CHECK(strcmp(fs_exe_path(&K, &other), "/bin/x") == 0);
+    K.current = NULL;
     CHECK_EQ(SYS(readlinkat, (u64)LX_AT_FDCWD, str(P(0), "/proc/self/fd/3"), P(0x100), 100), 10);
     CHECK(mem_is(P(0x100), "/etc/hello", 10));
     CHECK_EQ(SYS(readlink, str(P(0), "/etc/hello"), P(0x100), 100), -LX_EINVAL);
