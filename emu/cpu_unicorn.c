@@ -13,7 +13,11 @@
  *    uc_emu_start. Hooks never write PC (Unicorn #1579).
  *  - Preemption: a block hook counts basic blocks and stops before the
  *    first block over budget (deterministic; count= and timeout= are broken
- *    in 2.0.1). */
+ *    in 2.0.1).
+ *  - Known holes (Unicorn 2.0.1): x86 rdtsc returns the host TSC and cannot
+ *    be hooked (a determinism hole); aarch64 cntvct_el0 is not hooked yet
+ *    (UC_HOOK_INSN + UC_ARM64_INS_MRS could); memory faults report the PC
+ *    of the faulting basic block, not of the instruction. */
 #include "emu/cpu.h"
 
 #include <capstone/capstone.h>
@@ -289,15 +293,11 @@ static struct engine *engine_new(struct mm *mm, const struct uarch *ua, u64 skip
     mm->cpu_priv = e;
     for (struct vma *v = mm->vmas; v; v = v->next) {
         if (v->start < skip + skip_len && skip < v->end) continue;
+        /* mm_host_ptr needs PROT_READ: a PROT_NONE or write-only vma's
+         * host memory is known only to the observer's map callback. With
+         * observer_ctx set, engines exist before the first mapping, so only
+         * an mm made without it can miss such a vma here. */
         u8 *host = mm_host_ptr(mm, v->start, 1, false);
-        if (!host && v->prot != LX_PROT_NONE) {
-            fprintf(stderr, "clonemu: internal error: no host memory for vma %#" PRIx64 "\n",
-                    v->start);
-            abort();
-        }
-        /* A PROT_NONE vma's host memory is known only to the observer's
-         * map callback: with observer_ctx set, engines exist before any
-         * mapping, so only an mm made without it reaches this. */
         if (host) engine_map(e, v->start, v->end - v->start, v->prot, host);
     }
     return e;
