@@ -278,7 +278,7 @@ int main(int argc, char **argv)
         return usage_error("unknown command '%s' (did you mean 'clonemu run'?)", cmd);
     }
     struct main_opts o;
-    int first;
+    int first = 0;
     int rc = opts_parse(argc - 1, argv + 1, &o, &first);
     if (rc >= 0) return rc;
     return main_run(&o, argv + 1 + first); /* NULL-terminated */

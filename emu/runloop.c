@@ -2,12 +2,15 @@
  * no backend: registers are named by role (enum cpu_reg) and every CPU
  * action goes through the task's struct cpu_ops. */
 #include "emu/runloop.h"
+#include "kernel-model/files.h"
 
 #include "emu/cpu.h"
 #include "emu/loader.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define DEADLOCK_STATUS 125
 
@@ -152,6 +155,19 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
     if (!t) {
         fprintf(stderr, "clonemu: cannot create the initial task\n");
         return -LX_ENOMEM;
+    }
+    /* /proc/self/exe: the program's absolute path as the guest sees it
+     * (the --root prefix removed). */
+    char real[4096];
+    if (realpath(host_path, real)) {
+        const char *root = k->opt.root ? k->opt.root : "";
+        size_t rl = strlen(root);
+        while (rl && root[rl - 1] == '/')
+            rl--;
+        const char *guest = real;
+        if (rl && !strncmp(real, root, rl) && real[rl] == '/')
+            guest = real + rl;
+        fs_set_exe(k, t->mm, guest);
     }
     rc = cpu->ctx_new(t, t->mm);
     if (rc) {

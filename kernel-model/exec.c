@@ -63,6 +63,10 @@ i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp)
     r = copy_vec(t, uargv, &argv, &budget);
     if (!r)
         r = copy_vec(t, uenvp, &envp, &budget);
+    /* /proc/self/exe names the caller's executable, not the emulator. */
+    const char *exe = fs_exe_path(k, t->mm);
+    if (!r && !strcmp(path, "/proc/self/exe") && exe)
+        snprintf(path, sizeof path, "%s", exe);
     if (!r)
         r = fs_host_path(k, t, LX_AT_FDCWD, path, host, sizeof host);
     struct mm *nmm = NULL;

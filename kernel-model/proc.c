@@ -308,6 +308,18 @@ static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
     return kill_one(k, t, target, sig, true);
 }
 
+/* rt_sigpending: the thread's and the group's pending sets, as far as
+ * they are blocked (do_sigpending). */
+static i64 sys_rt_sigpending(struct km *k, struct task *t, const u64 a[6])
+{
+    (void)k;
+    if (a[1] != 8)
+        return -LX_EINVAL;
+    u8 buf[8];
+    lx_put64(km_guest_be(t), buf, (t->pending | t->tg->shared_pending) & t->blocked);
+    return mm_write(t->mm, a[0], buf, sizeof buf) < 0 ? -LX_EFAULT : 0;
+}
+
 /* --- execve ------------------------------------------------------------ */
 
 static i64 sys_execve(struct km *k, struct task *t, const u64 a[6])
@@ -394,5 +406,6 @@ const struct km_sys_entry km_sys_proc[] = {
     {LX_SYS_tgkill, sys_tgkill, "ddS"},
     {LX_SYS_pidfd_send_signal, sys_pidfd_send_signal, "FSpx"},
     {LX_SYS_unshare, sys_unshare, "f"},
+    {LX_SYS_rt_sigpending, sys_rt_sigpending, "pu"},
     {LX_SYS_NONE, NULL, NULL},
 };

@@ -15,7 +15,7 @@
     X(madvise) X(brk) X(arch_prctl) X(prlimit64) X(getrlimit) X(setrlimit) X(getrandom) X(uname)  \
     X(sethostname) X(setdomainname) X(getpid) X(gettid) X(getppid) X(getuid) X(geteuid)           \
     X(getgid) X(getegid) X(getpgid) X(setpgid) X(getpgrp) X(getsid) X(setsid) X(rt_sigaction)     \
-    X(rt_sigprocmask) X(sigaltstack) X(alarm) X(clock_gettime) X(clock_getres) X(gettimeofday)    \
+    X(rt_sigprocmask) X(rt_sigpending) X(sigaltstack) X(alarm) X(clock_gettime) X(clock_getres) X(gettimeofday)    \
     X(time) X(nanosleep) X(clock_nanosleep) X(sched_yield) X(sched_getaffinity) X(execve)         \
     X(exit) X(exit_group) X(wait4) X(waitid) X(clone) X(clone3) X(fork) X(vfork) X(futex)         \
     X(set_tid_address) X(set_robust_list) X(get_robust_list) X(pidfd_open)                        \
