@@ -165,8 +165,7 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
         while (rl && root[rl - 1] == '/')
             rl--;
         const char *guest = real;
-        if (rl && !strncmp(real, root, rl) && real[rl] == '/')
-            guest = real + rl;
+        if (rl && !strncmp(real, root, rl) && real[rl] == '/') guest = real + rl;
         fs_set_exe(k, t->mm, guest);
     }
     rc = cpu->ctx_new(t, t->mm);

@@ -10,7 +10,13 @@
 
 /* Linux's struct kernel_clone_args: every member of the clone family
  * (clone, clone3, fork, vfork, ia64 clone2) decodes into one of these. */
-enum km_clone_kind { KM_CLONE_CLONE, KM_CLONE_CLONE3, KM_CLONE_FORK, KM_CLONE_VFORK, KM_CLONE_CLONE2 };
+enum km_clone_kind {
+    KM_CLONE_CLONE,
+    KM_CLONE_CLONE3,
+    KM_CLONE_FORK,
+    KM_CLONE_VFORK,
+    KM_CLONE_CLONE2
+};
 
 struct kernel_clone_args {
     enum km_clone_kind kind;
@@ -43,8 +49,8 @@ struct km_abi_sys {
 };
 
 struct km_abi {
-    const char *name;     /* "x86_64", "aarch64" (used in traces and events) */
-    u16 elf_machine;      /* EM_X86_64 = 62, EM_AARCH64 = 183 */
+    const char *name; /* "x86_64", "aarch64" (used in traces and events) */
+    u16 elf_machine;  /* EM_X86_64 = 62, EM_AARCH64 = 183 */
     bool big_endian;
     const char *platform; /* AT_PLATFORM string */
     u64 hwcap, hwcap2;    /* AT_HWCAP, AT_HWCAP2 */

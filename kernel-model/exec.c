@@ -16,8 +16,7 @@ void km_mm_release(struct km *k, struct task *t, const char *why); /* exit.c */
 
 static void free_vec(char **v)
 {
-    if (!v)
-        return;
+    if (!v) return;
     for (char **p = v; *p; p++)
         free(*p);
     free(v);
@@ -29,16 +28,12 @@ static i64 copy_vec(struct task *t, u64 uvec, char ***out, size_t *budget)
     char **v = km_zalloc((EXEC_MAX_STRINGS + 1) * sizeof *v);
     size_t n = 0;
     *out = v;
-    if (!uvec)
-        return 0;
+    if (!uvec) return 0;
     for (;; n++) {
         u64 p;
-        if (n >= EXEC_MAX_STRINGS)
-            return -LX_E2BIG;
-        if (mm_read_u64(t->mm, uvec + 8 * n, &p) < 0)
-            return -LX_EFAULT;
-        if (!p)
-            return 0;
+        if (n >= EXEC_MAX_STRINGS) return -LX_E2BIG;
+        if (mm_read_u64(t->mm, uvec + 8 * n, &p) < 0) return -LX_EFAULT;
+        if (!p) return 0;
         char *s = km_zalloc(*budget + 1);
         i64 len = mm_read_str(t->mm, p, s, *budget + 1);
         if (len < 0) {
@@ -54,37 +49,28 @@ i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp)
 {
     char path[4096], host[4096];
     i64 r = mm_read_str(t->mm, upath, path, sizeof path);
-    if (r < 0)
-        return r;
-    if (!path[0])
-        return -LX_ENOENT;
+    if (r < 0) return r;
+    if (!path[0]) return -LX_ENOENT;
     char **argv = NULL, **envp = NULL;
     size_t budget = EXEC_MAX_BYTES;
     r = copy_vec(t, uargv, &argv, &budget);
-    if (!r)
-        r = copy_vec(t, uenvp, &envp, &budget);
+    if (!r) r = copy_vec(t, uenvp, &envp, &budget);
     /* /proc/self/exe names the caller's executable, not the emulator. */
     const char *exe = fs_exe_path(k, t->mm);
-    if (!r && !strcmp(path, "/proc/self/exe") && exe)
-        snprintf(path, sizeof path, "%s", exe);
-    if (!r)
-        r = fs_host_path(k, t, LX_AT_FDCWD, path, host, sizeof host);
+    if (!r && !strcmp(path, "/proc/self/exe") && exe) snprintf(path, sizeof path, "%s", exe);
+    if (!r) r = fs_host_path(k, t, LX_AT_FDCWD, path, host, sizeof host);
     struct mm *nmm = NULL;
-    if (!r)
-        r = k->host->exec_load(k->host->ctx, t, host, argv, envp, &nmm);
+    if (!r) r = k->host->exec_load(k->host->ctx, t, host, argv, envp, &nmm);
     free_vec(argv);
     free_vec(envp);
-    if (r < 0)
-        return r;
+    if (r < 0) return r;
 
     /* Point of no return. */
-    if (!nmm->id)
-        nmm->id = km_new_res_id(k);
+    if (!nmm->id) nmm->id = km_new_res_id(k);
     fs_set_exe(k, nmm, path);
     /* de_thread: every other thread of the group dies. */
     for (struct task *th = t->tg->threads; th; th = th->tg_next)
-        if (th != t && th->state < TASK_ZOMBIE)
-            km_task_exit(k, th, LX_SIGKILL);
+        if (th != t && th->state < TASK_ZOMBIE) km_task_exit(k, th, LX_SIGKILL);
     futex_exit_robust_list(k, t);
     t->robust_list = t->robust_len = 0;
     km_mm_release(k, t, "exec");

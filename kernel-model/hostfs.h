@@ -10,8 +10,8 @@
 
 struct km_dirent {
     u64 ino;
-    i64 off;  /* position after this entry */
-    u8 type;  /* DT_* (same numbers on every arch) */
+    i64 off; /* position after this entry */
+    u8 type; /* DT_* (same numbers on every arch) */
     char name[256];
 };
 

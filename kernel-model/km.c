@@ -15,9 +15,15 @@ static u64 splitmix64(u64 *s)
     return z ^ (z >> 31);
 }
 
-u64 km_rand(struct km *k) { return splitmix64(&k->rng); }
+u64 km_rand(struct km *k)
+{
+    return splitmix64(&k->rng);
+}
 
-int km_new_res_id(struct km *k) { return ++k->next_res_id; }
+int km_new_res_id(struct km *k)
+{
+    return ++k->next_res_id;
+}
 
 void *km_zalloc(size_t n)
 {
@@ -54,18 +60,15 @@ int km_alloc_pid(struct km *k)
 {
     for (;;) {
         int pid = k->next_pid++;
-        if (k->next_pid >= KM_PID_MAX)
-            k->next_pid = 300;
-        if (!km_find_task_any(k, pid))
-            return pid;
+        if (k->next_pid >= KM_PID_MAX) k->next_pid = 300;
+        if (!km_find_task_any(k, pid)) return pid;
     }
 }
 
 struct task *km_find_task_any(struct km *k, int tid)
 {
     for (struct task *t = k->tasks; t; t = t->all_next)
-        if (t->tid == tid && t->state != TASK_DEAD)
-            return t;
+        if (t->tid == tid && t->state != TASK_DEAD) return t;
     return NULL;
 }
 
@@ -88,11 +91,9 @@ static void task_unlink_all(struct km *k, struct task *t)
         prev = *pp;
         pp = &(*pp)->all_next;
     }
-    if (!*pp)
-        km_panic("task_put: task not on the task list");
+    if (!*pp) km_panic("task_put: task not on the task list");
     *pp = t->all_next;
-    if (k->tasks_tail == t)
-        k->tasks_tail = prev;
+    if (k->tasks_tail == t) k->tasks_tail = prev;
 }
 
 /* The last reference frees the task at the next scheduling point, never
@@ -100,16 +101,13 @@ static void task_unlink_all(struct km *k, struct task *t)
 void task_put(struct km *k, struct task *t)
 {
     (void)k;
-    if (--t->refs > 0)
-        return;
-    if (t->state != TASK_DEAD)
-        km_panic("task_put: last reference of a task that is not dead");
+    if (--t->refs > 0) return;
+    if (t->state != TASK_DEAD) km_panic("task_put: last reference of a task that is not dead");
 }
 
 static void task_free(struct km *k, struct task *t)
 {
-    if (t->cpu && k->host && k->host->cpu_free)
-        k->host->cpu_free(k->host->ctx, t);
+    if (t->cpu && k->host && k->host->cpu_free) k->host->cpu_free(k->host->ctx, t);
     tgroup_put(t->tg);
     free(t);
 }
@@ -133,14 +131,10 @@ void km_init(struct km *k, const struct km_options *opt, const struct km_host *h
 {
     memset(k, 0, sizeof *k);
     k->opt = *opt;
-    if (!k->opt.slice_blocks)
-        k->opt.slice_blocks = 20000;
-    if (!k->opt.ns_per_block)
-        k->opt.ns_per_block = 1;
-    if (k->opt.first_pid < 2)
-        k->opt.first_pid = 1000;
-    if (!k->opt.hostname)
-        k->opt.hostname = "clonemu";
+    if (!k->opt.slice_blocks) k->opt.slice_blocks = 20000;
+    if (!k->opt.ns_per_block) k->opt.ns_per_block = 1;
+    if (k->opt.first_pid < 2) k->opt.first_pid = 1000;
+    if (!k->opt.hostname) k->opt.hostname = "clonemu";
     k->host = host;
     k->rng = opt->seed ^ 0x636c6f6e656d75ULL;
     k->next_pid = k->opt.first_pid;
@@ -167,8 +161,7 @@ void km_destroy(struct km *k)
 {
     /* Release everything still alive, then the task structs themselves. */
     for (struct task *t = k->tasks; t; t = t->all_next)
-        if (t->state < TASK_ZOMBIE && t != k->init)
-            task_release_resources(k, t);
+        if (t->state < TASK_ZOMBIE && t != k->init) task_release_resources(k, t);
     task_release_resources(k, k->init);
     struct task *t = k->tasks;
     while (t) {
@@ -189,8 +182,7 @@ struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm 
     struct task *t = km_task_alloc(k, km_alloc_pid(k));
     t->abi = abi;
     t->mm = mm;
-    if (!mm->id)
-        mm->id = km_new_res_id(k);
+    if (!mm->id) mm->id = km_new_res_id(k);
     t->tg = tgroup_new(t->tid);
     t->tg->leader = t;
     t->tg->threads = t;
@@ -223,8 +215,7 @@ struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm 
 bool km_all_exited(const struct km *k)
 {
     for (const struct task *t = k->tasks; t; t = t->all_next)
-        if (t != k->init && t->state < TASK_ZOMBIE)
-            return false;
+        if (t != k->init && t->state < TASK_ZOMBIE) return false;
     return true;
 }
 
@@ -237,24 +228,23 @@ static const char *wait_kind_name(enum km_wait_kind w)
     return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
 }
 
-const char *km_wait_kind_name(enum km_wait_kind w) { return wait_kind_name(w); }
+const char *km_wait_kind_name(enum km_wait_kind w)
+{
+    return wait_kind_name(w);
+}
 
 i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 deadline_ns,
              i64 timeout_result)
 {
     t->state = TASK_BLOCKED;
-    t->wait = (struct km_wait){.kind = kind,
-                               .key = key,
-                               .deadline_ns = deadline_ns,
-                               .timeout_result = timeout_result};
+    t->wait = (struct km_wait){
+        .kind = kind, .key = key, .deadline_ns = deadline_ns, .timeout_result = timeout_result};
     k->need_resched = true;
     if (km_ev_enabled(k)) {
         km_ev_begin(k, "block", t);
         km_ev_str(k, "on", wait_kind_name(kind));
-        if (key)
-            km_ev_hex(k, "key", key);
-        if (deadline_ns)
-            km_ev_int(k, "deadline_ns", (i64)deadline_ns);
+        if (key) km_ev_hex(k, "key", key);
+        if (deadline_ns) km_ev_int(k, "deadline_ns", (i64)deadline_ns);
         km_ev_end(k);
     }
     return KM_BLOCKED;
@@ -262,16 +252,14 @@ i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 
 
 void km_wake(struct km *k, struct task *t, bool has_result, i64 result)
 {
-    if (t->state != TASK_BLOCKED)
-        return;
+    if (t->state != TASK_BLOCKED) return;
     t->state = TASK_RUNNABLE;
     t->wait.has_result = has_result;
     t->wait.result = result;
     if (km_ev_enabled(k)) {
         km_ev_begin(k, "wake", t);
         km_ev_str(k, "from", wait_kind_name(t->wait.kind));
-        if (has_result)
-            km_ev_int(k, "result", result);
+        if (has_result) km_ev_int(k, "result", result);
         km_ev_end(k);
     }
 }
@@ -280,10 +268,8 @@ int km_wake_all(struct km *k, enum km_wait_kind kind, u64 key)
 {
     int n = 0;
     for (struct task *t = k->tasks; t; t = t->all_next) {
-        if (t == k->init || t->state != TASK_BLOCKED || t->wait.kind != kind)
-            continue;
-        if (key && t->wait.key != key)
-            continue;
+        if (t == k->init || t->state != TASK_BLOCKED || t->wait.kind != kind) continue;
+        if (key && t->wait.key != key) continue;
         km_wake(k, t, false, 0);
         n++;
     }
@@ -297,11 +283,9 @@ int km_wake_all(struct km *k, enum km_wait_kind kind, u64 key)
 static void sched_fire_timers(struct km *k)
 {
     for (struct task *t = k->tasks; t; t = t->all_next) {
-        if (t == k->init)
-            continue;
+        if (t == k->init) continue;
         if (t->state == TASK_BLOCKED && t->wait.deadline_ns && t->wait.deadline_ns <= k->now_ns) {
-            if (t->wait.kind == KM_WAIT_FUTEX)
-                futex_cancel_wait(k, t);
+            if (t->wait.kind == KM_WAIT_FUTEX) futex_cancel_wait(k, t);
             km_wake(k, t, true, t->wait.timeout_result);
         }
         struct tgroup *tg = t->tg;
@@ -318,16 +302,13 @@ static u64 sched_next_deadline(const struct km *k)
 {
     u64 best = 0;
     for (const struct task *t = k->tasks; t; t = t->all_next) {
-        if (t == k->init)
-            continue;
+        if (t == k->init) continue;
         u64 d = 0;
-        if (t->state == TASK_BLOCKED && t->wait.deadline_ns)
-            d = t->wait.deadline_ns;
+        if (t->state == TASK_BLOCKED && t->wait.deadline_ns) d = t->wait.deadline_ns;
         if (t == t->tg->leader && t->tg->alarm_deadline_ns && t->tg->nr_threads > 0 &&
             (!d || t->tg->alarm_deadline_ns < d))
             d = t->tg->alarm_deadline_ns;
-        if (d && (!best || d < best))
-            best = d;
+        if (d && (!best || d < best)) best = d;
     }
     return best;
 }
@@ -345,12 +326,9 @@ struct task *km_sched_next(struct km *k)
         /* Round robin in creation order, starting after the last task run. */
         struct task *first = NULL, *after = NULL;
         for (struct task *t = k->tasks; t; t = t->all_next) {
-            if (!task_can_run(k, t))
-                continue;
-            if (!first)
-                first = t;
-            if (!after && t->seq > k->last_seq)
-                after = t;
+            if (!task_can_run(k, t)) continue;
+            if (!first) first = t;
+            if (!after && t->seq > k->last_seq) after = t;
         }
         struct task *next = after ? after : first;
         if (next) {
@@ -360,10 +338,8 @@ struct task *km_sched_next(struct km *k)
             return next;
         }
         u64 d = sched_next_deadline(k);
-        if (!d)
-            return NULL;
-        if (d > k->now_ns)
-            k->now_ns = d; /* nothing can run: virtual time jumps to the timer */
+        if (!d) return NULL;
+        if (d > k->now_ns) k->now_ns = d; /* nothing can run: virtual time jumps to the timer */
     }
 }
 
@@ -385,12 +361,10 @@ void km_report_waits(struct km *k, char *buf, size_t n)
     size_t used = 0;
     buf[0] = 0;
     for (struct task *t = k->tasks; t && used < n; t = t->all_next) {
-        if (t == k->init || t->state >= TASK_ZOMBIE)
-            continue;
+        if (t == k->init || t->state >= TASK_ZOMBIE) continue;
         int w = snprintf(buf + used, n - used, "%s%d:%s", used ? " " : "", t->tid,
                          t->state == TASK_BLOCKED ? wait_kind_name(t->wait.kind) : "runnable");
-        if (w < 0)
-            break;
+        if (w < 0) break;
         used += (size_t)w;
     }
 }

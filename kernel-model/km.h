@@ -16,8 +16,8 @@ struct fs_info; /* cwd, root, umask (files.c) */
 struct km_file; /* an open file description (files.c) */
 
 /* Special syscall results (never valid return values). */
-#define KM_BLOCKED ((i64)INT64_MIN)       /* task must wait; syscall stays pending */
-#define KM_NORET   ((i64)INT64_MIN + 1)   /* done; do not write the return register */
+#define KM_BLOCKED ((i64)INT64_MIN)     /* task must wait; syscall stays pending */
+#define KM_NORET   ((i64)INT64_MIN + 1) /* done; do not write the return register */
 
 enum task_state {
     TASK_RUNNABLE, /* can run (maybe with a pending syscall to resume) */
@@ -41,10 +41,10 @@ enum km_wait_kind {
 struct km_wait {
     enum km_wait_kind kind;
     u64 key;
-    u32 bitset;        /* futex bitset */
-    u64 deadline_ns;   /* 0: none */
+    u32 bitset;         /* futex bitset */
+    u64 deadline_ns;    /* 0: none */
     i64 timeout_result; /* result when the deadline passes (e.g. -LX_ETIMEDOUT, or 0) */
-    bool has_result;   /* set by the waker: complete with result, else re-run */
+    bool has_result;    /* set by the waker: complete with result, else re-run */
     i64 result;
 };
 
@@ -70,13 +70,22 @@ struct sysvsem {
 struct io_ctx {
     int refs, id;
 };
-enum km_ns_type { KM_NS_MNT, KM_NS_UTS, KM_NS_IPC, KM_NS_PID, KM_NS_NET, KM_NS_CGROUP, KM_NS_TIME, KM_NS_USER };
+enum km_ns_type {
+    KM_NS_MNT,
+    KM_NS_UTS,
+    KM_NS_IPC,
+    KM_NS_PID,
+    KM_NS_NET,
+    KM_NS_CGROUP,
+    KM_NS_TIME,
+    KM_NS_USER
+};
 struct nsproxy {
     int refs, id;
     struct uts_ns {
         int refs, id;
         char nodename[65], domainname[65];
-    } *uts;
+    } * uts;
     /* Namespaces other than uts are recorded (ids) until the namespace
      * issue gives them semantics: index by enum km_ns_type. */
     int ns_ids[8];
@@ -97,19 +106,19 @@ struct tgroup {
     struct task *threads; /* linked through task.tg_next, creation order */
     int nr_threads;       /* live (not exited) threads */
     int pgid, sid;
-    bool group_exit;      /* exit_group or fatal signal in progress */
-    int group_exit_code;  /* wait status */
+    bool group_exit;     /* exit_group or fatal signal in progress */
+    int group_exit_code; /* wait status */
     bool is_child_subreaper, has_child_subreaper;
-    u64 shared_pending;   /* process-directed pending signals */
+    u64 shared_pending; /* process-directed pending signals */
     u64 alarm_deadline_ns;
     u64 rlim_nofile, rlim_nproc, rlim_stack, rlim_core;
     bool pidfd_poll_ready; /* the group has exited (pidfd POLLIN) */
 };
 
 struct task {
-    int tid;              /* pid in the initial namespace */
-    int refs;             /* task structs stay while pidfds/waiters refer to them */
-    int seq;              /* creation order, for deterministic iteration */
+    int tid;  /* pid in the initial namespace */
+    int refs; /* task structs stay while pidfds/waiters refer to them */
+    int seq;  /* creation order, for deterministic iteration */
     enum task_state state;
     struct km_wait wait;
     struct km_pending_sys psys;
@@ -121,8 +130,8 @@ struct task {
     struct task *sibling;
     struct task *all_next; /* k->tasks list, creation order */
 
-    int exit_signal;  /* -1 for threads */
-    int exit_code;    /* wait status of this task */
+    int exit_signal;    /* -1 for threads */
+    int exit_code;      /* wait status of this task */
     bool exit_reported; /* a WNOWAIT-less wait consumed it */
 
     const struct km_abi *abi;
@@ -135,8 +144,8 @@ struct task {
     struct nsproxy *ns;
     struct cred *cred;
 
-    u64 blocked;  /* signal mask */
-    u64 pending;  /* thread-directed pending signals */
+    u64 blocked; /* signal mask */
+    u64 pending; /* thread-directed pending signals */
     u64 set_child_tid, clear_child_tid;
     u64 robust_list, robust_len;
     struct task *vfork_parent; /* the parent frozen until we exec or exit */
@@ -174,28 +183,28 @@ struct futex_waiter;
 
 struct km_options {
     u64 seed;
-    u64 slice_blocks;     /* basic blocks per time slice (before seeded jitter) */
-    u64 ns_per_block;     /* virtual time per executed basic block */
+    u64 slice_blocks; /* basic blocks per time slice (before seeded jitter) */
+    u64 ns_per_block; /* virtual time per executed basic block */
     int first_pid;
     u32 uid, gid;
-    const char *root;     /* host directory guest paths resolve under ("" = /) */
+    const char *root; /* host directory guest paths resolve under ("" = /) */
     const char *hostname;
 };
 
 struct km {
     struct km_options opt;
     const struct km_host *host;
-    u64 now_ns; /* virtual monotonic clock */
-    u64 rng;    /* seeded xorshift state */
+    u64 now_ns;                      /* virtual monotonic clock */
+    u64 rng;                         /* seeded xorshift state */
     struct task *tasks, *tasks_tail; /* every task ever created and not freed */
     struct task *init;               /* modelled init (pid 1); never runs guest code */
     struct task *current;
-    bool need_resched;               /* end the current slice after this syscall */
-    struct tgroup *initial_tg;       /* the process clonemu started */
-    int initial_status;              /* its wait status once it exited */
+    bool need_resched;         /* end the current slice after this syscall */
+    struct tgroup *initial_tg; /* the process clonemu started */
+    int initial_status;        /* its wait status once it exited */
     bool initial_exited;
     int next_pid, next_seq, next_res_id;
-    int last_seq;                    /* seq of the task run last (round robin) */
+    int last_seq; /* seq of the task run last (round robin) */
     struct km_events ev;
     struct futex_waiter *futex_waiters;
     struct km_timer *timers;
@@ -220,9 +229,9 @@ i64 km_syscall_resume(struct km *k, struct task *t);
  * Advances the virtual clock to the next timer when nothing can run.
  * NULL when no runnable task is left (see km_all_exited / deadlock). */
 struct task *km_sched_next(struct km *k);
-u64 km_sched_slice(struct km *k);                 /* basic blocks for the next slice */
+u64 km_sched_slice(struct km *k);                          /* basic blocks for the next slice */
 void km_account(struct km *k, struct task *t, u64 blocks); /* time advances */
-bool km_all_exited(const struct km *k);          /* no guest task left alive */
+bool km_all_exited(const struct km *k);                    /* no guest task left alive */
 
 /* --- blocking -------------------------------------------------------- */
 /* Mark t blocked on (kind, key) with an optional deadline; returns KM_BLOCKED. */

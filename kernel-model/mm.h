@@ -28,8 +28,8 @@ struct vma {
     int prot;       /* LX_PROT_* */
     int flags;      /* LX_MAP_SHARED / LX_MAP_PRIVATE | LX_MAP_ANONYMOUS ... */
     struct mm_backing *backing;
-    u64 offset;     /* offset of start inside backing */
-    char name[24];  /* "[stack]", "[heap]", "text", ... for maps/trace */
+    u64 offset;    /* offset of start inside backing */
+    char name[24]; /* "[stack]", "[heap]", "text", ... for maps/trace */
     struct vma *next;
 };
 
@@ -38,13 +38,13 @@ struct mm {
     int id;          /* stable id for events ("mm#3") */
     bool big_endian; /* guest byte order */
     struct vma *vmas;
-    u64 brk_start, brk;   /* program break */
-    u64 mmap_base;        /* top-down allocation starts below this */
-    u64 task_size;        /* first address above user space */
+    u64 brk_start, brk; /* program break */
+    u64 mmap_base;      /* top-down allocation starts below this */
+    u64 task_size;      /* first address above user space */
     u64 start_stack, exe_entry;
     const struct mm_observer *obs;
     void *obs_ctx;
-    void *cpu_priv;       /* the CPU backend's engine for this mm (opaque) */
+    void *cpu_priv; /* the CPU backend's engine for this mm (opaque) */
 };
 
 struct mm *mm_new(const struct mm_observer *obs, void *obs_ctx, bool big_endian, u64 task_size,

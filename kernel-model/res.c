@@ -20,8 +20,7 @@ struct tgroup *tgroup_new(int tgid)
 
 void tgroup_put(struct tgroup *tg)
 {
-    if (tg && --tg->refs == 0)
-        free(tg);
+    if (tg && --tg->refs == 0) free(tg);
 }
 
 struct cred *cred_new(u32 uid, u32 gid)
@@ -42,12 +41,14 @@ struct cred *cred_get(struct cred *c)
 
 void cred_put(struct cred *c)
 {
-    if (c && --c->refs == 0)
-        free(c);
+    if (c && --c->refs == 0) free(c);
 }
 
 /* CAP_SYS_ADMIN (bit 21) in the effective set. */
-bool cred_capable_admin(const struct cred *c) { return (c->cap_effective >> 21) & 1; }
+bool cred_capable_admin(const struct cred *c)
+{
+    return (c->cap_effective >> 21) & 1;
+}
 
 static struct uts_ns *uts_new(struct km *k, const char *node, const char *domain)
 {
@@ -78,17 +79,15 @@ struct nsproxy *nsproxy_get(struct nsproxy *ns)
 
 void nsproxy_put(struct nsproxy *ns)
 {
-    if (!ns || --ns->refs > 0)
-        return;
-    if (--ns->uts->refs == 0)
-        free(ns->uts);
+    if (!ns || --ns->refs > 0) return;
+    if (--ns->uts->refs == 0) free(ns->uts);
     free(ns);
 }
 
 struct nsproxy *nsproxy_copy(struct km *k, const struct nsproxy *old, u64 flags)
 {
-    static const u64 bit[8] = {LX_CLONE_NEWNS,  LX_CLONE_NEWUTS,    LX_CLONE_NEWIPC,
-                               LX_CLONE_NEWPID, LX_CLONE_NEWNET,    LX_CLONE_NEWCGROUP,
+    static const u64 bit[8] = {LX_CLONE_NEWNS,   LX_CLONE_NEWUTS, LX_CLONE_NEWIPC,
+                               LX_CLONE_NEWPID,  LX_CLONE_NEWNET, LX_CLONE_NEWCGROUP,
                                LX_CLONE_NEWTIME, LX_CLONE_NEWUSER};
     struct nsproxy *ns = km_zalloc(sizeof *ns);
     ns->refs = 1;
@@ -126,15 +125,13 @@ struct sighand *sighand_copy(struct km *k, const struct sighand *old, bool clear
     memcpy(s->action, old->action, sizeof s->action);
     if (clear_handlers) /* CLONE_CLEAR_SIGHAND: handlers to default, SIG_IGN stays */
         for (int i = 0; i < LX_NSIG; i++)
-            if (s->action[i].handler != LX_SIG_IGN)
-                s->action[i] = (struct lx_sigaction){0};
+            if (s->action[i].handler != LX_SIG_IGN) s->action[i] = (struct lx_sigaction){0};
     return s;
 }
 
 void sighand_put(struct sighand *s)
 {
-    if (s && --s->refs == 0)
-        free(s);
+    if (s && --s->refs == 0) free(s);
 }
 
 /* sysvsem and io_ctx share the {refs, id} layout. */
@@ -159,8 +156,10 @@ void *res_get(void *r)
 void res_put(void *r)
 {
     struct res_token *t = r;
-    if (t && --t->refs == 0)
-        free(t);
+    if (t && --t->refs == 0) free(t);
 }
 
-int res_id(const void *r) { return r ? ((const struct res_token *)r)->id : 0; }
+int res_id(const void *r)
+{
+    return r ? ((const struct res_token *)r)->id : 0;
+}

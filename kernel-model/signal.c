@@ -24,9 +24,16 @@ bool km_sig_default_fatal(int sig)
 static bool sig_dumps_core(int sig)
 {
     switch (sig) {
-    case LX_SIGQUIT: case LX_SIGILL: case LX_SIGTRAP: case LX_SIGABRT: case LX_SIGBUS:
-    case LX_SIGFPE: case LX_SIGSEGV: case LX_SIGXCPU: case LX_SIGXFSZ: case LX_SIGSYS:
-        return true;
+    case LX_SIGQUIT:
+    case LX_SIGILL:
+    case LX_SIGTRAP:
+    case LX_SIGABRT:
+    case LX_SIGBUS:
+    case LX_SIGFPE:
+    case LX_SIGSEGV:
+    case LX_SIGXCPU:
+    case LX_SIGXFSZ:
+    case LX_SIGSYS: return true;
     }
     return false;
 }
@@ -43,8 +50,7 @@ static void ev_signal(struct km *k, const char *kind, struct task *sender, struc
 {
     km_ev_begin(k, kind, target);
     km_ev_str(k, "sig", lx_signal_name(sig));
-    if (sender)
-        km_ev_int(k, "from", sender->tid);
+    if (sender) km_ev_int(k, "from", sender->tid);
     km_ev_str(k, "to", group ? "process" : "thread");
     km_ev_str(k, "action", action);
     km_ev_end(k);
@@ -54,14 +60,13 @@ void km_send_signal(struct km *k, struct task *sender, struct task *target, int 
                     int si_code)
 {
     (void)si_code;
-    if (sig <= 0 || sig > LX_NSIG || target->state >= TASK_ZOMBIE || !target->sighand)
-        return;
+    if (sig <= 0 || sig > LX_NSIG || target->state >= TASK_ZOMBIE || !target->sighand) return;
     if (target == k->init) /* init ignores signals it has no handler for */
         return;
     const struct lx_sigaction *sa = &target->sighand->action[sig - 1];
     bool unstoppable = sig == LX_SIGKILL || sig == LX_SIGSTOP;
-    if (!unstoppable && (sa->handler == LX_SIG_IGN ||
-                         (sa->handler == LX_SIG_DFL && km_sig_default_ignored(sig)))) {
+    if (!unstoppable &&
+        (sa->handler == LX_SIG_IGN || (sa->handler == LX_SIG_DFL && km_sig_default_ignored(sig)))) {
         ev_signal(k, "signal_ignored", sender, target, sig, group, "ignore");
         return;
     }
@@ -71,7 +76,8 @@ void km_send_signal(struct km *k, struct task *sender, struct task *target, int 
             target->tg->shared_pending |= LX_SIGBIT(sig);
         else
             target->pending |= LX_SIGBIT(sig);
-        ev_signal(k, "signal", sender, target, sig, group, blocked ? "pending_blocked" : "pending_handler");
+        ev_signal(k, "signal", sender, target, sig, group,
+                  blocked ? "pending_blocked" : "pending_handler");
         if (!blocked && k->host->diag) {
             char line[160];
             snprintf(line, sizeof line,

@@ -23,11 +23,15 @@ extern const struct km_sys_entry km_sys_proc[];  /* proc.c: ids, clone family, e
 extern const struct km_sys_entry km_sys_futex[]; /* futex.c: futex, robust list, set_tid_address */
 extern const struct km_sys_entry km_sys_file[];  /* sys_file.c: fds, paths, pipes, poll, pidfd */
 extern const struct km_sys_entry km_sys_mem[];   /* sys_mem.c: brk, mmap, munmap, mprotect, ... */
-extern const struct km_sys_entry km_sys_misc[];  /* sys_misc.c: uname, time, sleep, rlimits, signals state, prctl */
+extern const struct km_sys_entry
+    km_sys_misc[]; /* sys_misc.c: uname, time, sleep, rlimits, signals state, prctl */
 
 const struct km_sys_entry *km_sys_lookup(enum lx_sysno n);
 
 /* Helpers shared by handlers. */
-static inline bool km_guest_be(const struct task *t) { return t->abi->big_endian; }
+static inline bool km_guest_be(const struct task *t)
+{
+    return t->abi->big_endian;
+}
 
 #endif

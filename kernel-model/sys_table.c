@@ -12,12 +12,11 @@ static bool table_ready;
 
 static void table_build(void)
 {
-    const struct km_sys_entry *const segs[] = {km_sys_proc, km_sys_futex, km_sys_file,
-                                               km_sys_mem, km_sys_misc};
+    const struct km_sys_entry *const segs[] = {km_sys_proc, km_sys_futex, km_sys_file, km_sys_mem,
+                                               km_sys_misc};
     for (size_t s = 0; s < sizeof segs / sizeof segs[0]; s++)
         for (const struct km_sys_entry *e = segs[s]; e->sysno != LX_SYS_NONE; e++) {
-            if (table[e->sysno])
-                km_panic("syscall handled by two modules");
+            if (table[e->sysno]) km_panic("syscall handled by two modules");
             table[e->sysno] = e;
         }
     table_ready = true;
@@ -25,8 +24,7 @@ static void table_build(void)
 
 const struct km_sys_entry *km_sys_lookup(enum lx_sysno n)
 {
-    if (!table_ready)
-        table_build();
+    if (!table_ready) table_build();
     return (unsigned)n < LX_SYS__COUNT ? table[n] : NULL;
 }
 
@@ -35,21 +33,23 @@ static int fmt_arg(struct task *t, char c, u64 v, char *out, size_t n)
 {
     char tmp[512];
     switch (c) {
-    case 'd': case 'F': return snprintf(out, n, "%d", (int)v);
+    case 'd':
+    case 'F': return snprintf(out, n, "%d", (int)v);
     case 'u': return snprintf(out, n, "%" PRIu64, v);
     case 'S': return snprintf(out, n, "%s", lx_signal_name((int)v));
-    case 'f': return snprintf(out, n, "%s", km_clone_flags_str(v & ~LX_CSIGNAL, (int)(v & LX_CSIGNAL), tmp, sizeof tmp));
+    case 'f':
+        return snprintf(
+            out, n, "%s",
+            km_clone_flags_str(v & ~LX_CSIGNAL, (int)(v & LX_CSIGNAL), tmp, sizeof tmp));
     case 'o': return snprintf(out, n, "%#" PRIx64, v);
     case 's': {
-        if (!v)
-            return snprintf(out, n, "NULL");
+        if (!v) return snprintf(out, n, "NULL");
         i64 r = t->mm ? mm_read_str(t->mm, v, tmp, 64) : -LX_EFAULT;
         if (r == -LX_ENAMETOOLONG) {
             tmp[63] = 0;
             return snprintf(out, n, "\"%s\"...", tmp);
         }
-        if (r < 0)
-            return snprintf(out, n, "%#" PRIx64, v);
+        if (r < 0) return snprintf(out, n, "%#" PRIx64, v);
         return snprintf(out, n, "\"%s\"", tmp);
     }
     case 'p': return v ? snprintf(out, n, "%#" PRIx64, v) : snprintf(out, n, "NULL");
@@ -62,13 +62,10 @@ static void fmt_args(struct task *t, const char *fmt, const u64 a[6], char *out,
     size_t used = 0;
     out[0] = 0;
     for (int i = 0; fmt && fmt[i] && i < 6 && used < n; i++) {
-        if (i)
-            used += (size_t)snprintf(out + used, n - used, ", ");
-        if (used >= n)
-            break;
+        if (i) used += (size_t)snprintf(out + used, n - used, ", ");
+        if (used >= n) break;
         int w = fmt_arg(t, fmt[i], a[i], out + used, n - used);
-        if (w < 0)
-            break;
+        if (w < 0) break;
         used += (size_t)w;
     }
 }
@@ -79,8 +76,7 @@ static void ev_syscall(struct km *k, struct task *t, const char *name, const cha
     km_ev_begin(k, "syscall", t);
     km_ev_str(k, "name", name);
     km_ev_str(k, "args", args);
-    if (resumed)
-        km_ev_int(k, "resumed", 1);
+    if (resumed) km_ev_int(k, "resumed", 1);
     if (r == KM_NORET) {
         km_ev_str(k, "ret", "none");
     } else if (lx_is_err(r)) {
@@ -98,15 +94,12 @@ static void report_unknown(struct km *k, struct task *t, const char *name, u32 n
     static char seen[64][32];
     static int nseen;
     for (int i = 0; i < nseen; i++)
-        if (!strcmp(seen[i], name))
-            return;
-    if (nseen < 64)
-        snprintf(seen[nseen++], sizeof seen[0], "%s", name);
+        if (!strcmp(seen[i], name)) return;
+    if (nseen < 64) snprintf(seen[nseen++], sizeof seen[0], "%s", name);
     char line[160];
     snprintf(line, sizeof line, "clonemu: unsupported syscall %s (%s nr %u) returns ENOSYS", name,
              t->abi->name, nr);
-    if (k->host->diag)
-        k->host->diag(k->host->ctx, line);
+    if (k->host->diag) k->host->diag(k->host->ctx, line);
 }
 
 static i64 dispatch(struct km *k, struct task *t, const struct km_sys_entry *e, const u64 a[6],
@@ -125,22 +118,20 @@ static i64 dispatch(struct km *k, struct task *t, const struct km_sys_entry *e, 
         return r;
     }
     t->psys.active = false;
-    if (ev)
-        ev_syscall(k, t, name, args, r, resumed);
+    if (ev) ev_syscall(k, t, name, args, r, resumed);
     return r;
 }
 
 i64 km_syscall(struct km *k, struct task *t, u32 arch_nr, const u64 args[6])
 {
     const struct km_abi *abi = t->abi;
-    const char *name = arch_nr < abi->nr_count && abi->sys[arch_nr].name ? abi->sys[arch_nr].name
-                                                                          : "unknown";
+    const char *name =
+        arch_nr < abi->nr_count && abi->sys[arch_nr].name ? abi->sys[arch_nr].name : "unknown";
     enum lx_sysno n = arch_nr < abi->nr_count ? abi->sys[arch_nr].sysno : LX_SYS_NONE;
     const struct km_sys_entry *e = km_sys_lookup(n);
     if (!e) {
         report_unknown(k, t, name, arch_nr);
-        if (km_ev_enabled(k))
-            ev_syscall(k, t, name, "", -LX_ENOSYS, false);
+        if (km_ev_enabled(k)) ev_syscall(k, t, name, "", -LX_ENOSYS, false);
         return -LX_ENOSYS;
     }
     t->psys.arch_nr = arch_nr;
@@ -149,8 +140,7 @@ i64 km_syscall(struct km *k, struct task *t, u32 arch_nr, const u64 args[6])
 
 i64 km_syscall_resume(struct km *k, struct task *t)
 {
-    if (!t->psys.active)
-        km_panic("km_syscall_resume without a pending syscall");
+    if (!t->psys.active) km_panic("km_syscall_resume without a pending syscall");
     const struct km_sys_entry *e = km_sys_lookup(t->psys.sysno);
     const char *name = lx_sysno_name(t->psys.sysno);
     if (t->wait.has_result) {

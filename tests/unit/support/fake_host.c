@@ -8,8 +8,7 @@ static int fake_cpu_clone(void *ctx, struct task *parent, struct task *child, u6
 {
     (void)ctx;
     struct fake_cpu *c = calloc(1, sizeof *c);
-    if (!c)
-        return -LX_ENOMEM;
+    if (!c) return -LX_ENOMEM;
     const struct fake_cpu *p = parent->cpu;
     c->sp = stack ? stack : (p ? p->sp : 0);
     c->settls = settls;
@@ -28,8 +27,7 @@ static void fake_cpu_free(void *ctx, struct task *t)
 static int fake_set_tls(void *ctx, struct task *t, u64 tls)
 {
     (void)ctx;
-    if (t->cpu)
-        ((struct fake_cpu *)t->cpu)->tls = tls;
+    if (t->cpu) ((struct fake_cpu *)t->cpu)->tls = tls;
     return 0;
 }
 
@@ -86,11 +84,13 @@ struct task *fake_boot(struct km *k, const struct km_abi *abi)
     }
     struct task *t = km_spawn_initial(k, abi, mm);
     struct fake_cpu *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    if (!c) abort();
     c->sp = 0x10000 + 0x100000 - 64;
     t->cpu = c;
     return t;
 }
 
-void fake_shutdown(struct km *k) { km_destroy(k); }
+void fake_shutdown(struct km *k)
+{
+    km_destroy(k);
+}
