@@ -64,6 +64,7 @@ RULE(LX_EBADF, into_cgroup_badf, "CLONE_INTO_CGROUP: the fd is not a cgroup v2 d
 void km_ev_refused(struct km *k, struct task *t, const char *call, int err, const char *rule,
                    const char *why)
 {
+    k->last_rule = rule;
     km_ev_begin(k, "clone_refused", t);
     km_ev_str(k, "call", call);
     km_ev_str(k, "errno", lx_errno_name(err));

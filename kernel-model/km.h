@@ -200,6 +200,7 @@ struct km {
     struct task *init;               /* modelled init (pid 1); never runs guest code */
     struct task *current;
     bool need_resched;         /* end the current slice after this syscall */
+    const char *last_rule;     /* rule id of a refusal inside the current syscall */
     struct tgroup *initial_tg; /* the process clonemu started */
     int initial_status;        /* its wait status once it exited */
     bool initial_exited;

@@ -82,6 +82,10 @@ static void ev_syscall(struct km *k, struct task *t, const char *name, const cha
     } else if (lx_is_err(r)) {
         km_ev_int(k, "ret", -1);
         km_ev_str(k, "err", lx_errno_name((int)-r));
+        if (k->last_rule)
+            km_ev_str(k, "rule", k->last_rule);
+    } else if (!strcmp(name, "mmap") || !strcmp(name, "brk") || !strcmp(name, "mremap")) {
+        km_ev_hex(k, "ret", (u64)r); /* addresses read better in hex */
     } else {
         km_ev_int(k, "ret", r);
     }
@@ -110,6 +114,7 @@ static i64 dispatch(struct km *k, struct task *t, const struct km_sys_entry *e, 
     if (ev) /* before the call: exit and execve drop the mm */
         fmt_args(t, e->fmt, a, args, sizeof args);
     k->current = t;
+    k->last_rule = NULL;
     i64 r = e->fn(k, t, a);
     if (r == KM_BLOCKED) {
         t->psys.active = true;
