@@ -7,6 +7,10 @@
 
 #include "kernel-model/uapi.h"
 #include "kernel-model/sysno.h"
+#include "kernel-model/regs.h"
+#include "kernel-model/signal.h"
+
+struct mm;
 
 /* Linux's struct kernel_clone_args: every member of the clone family
  * (clone, clone3, fork, vfork, ia64 clone2) decodes into one of these. */
@@ -71,6 +75,19 @@ struct km_abi {
     /* open(2) flags: guest bits <-> LX_O_* (asm-generic) bits */
     u32 (*open_flags_in)(u32 guest_flags);
     u32 (*open_flags_out)(u32 lx_flags);
+
+    /* Signal frames (arch/<arch>/abi_sigframe.c), pure: the frame is
+     * written with mm_write in the guest's byte order and regs updated to
+     * enter the handler (PC, SP, argument registers, return address =
+     * sa_restorer or the arch's vDSO-less trampoline). 0 or -LX_EFAULT. */
+    int (*sigframe_setup)(struct mm *mm, struct km_regs *regs, const struct km_sigframe_args *a);
+    /* rt_sigreturn: read the frame at regs->sp (as left by the handler's
+     * return), restore regs, and give back the saved mask and the altstack
+     * recorded in uc_stack. 0 or -LX_EFAULT. */
+    int (*sigframe_return)(struct mm *mm, struct km_regs *regs, u64 *mask,
+                           struct km_altstack *ss);
+    u32 syscall_insn_len; /* bytes to rewind to restart a syscall (2, 4, 2) */
+    u32 minsigstksz;      /* AT_MINSIGSTKSZ */
 
     /* struct stat as this arch's stat/fstat/newfstatat write it */
     u32 stat_size;

@@ -165,6 +165,12 @@ struct km_host {
     int (*cpu_clone)(void *ctx, struct task *parent, struct task *child, u64 stack, bool settls,
                      u64 tls);
     void (*cpu_free)(void *ctx, struct task *t);
+    /* Signal delivery (signal.c decides; arch/ lays out the frame):
+     * write the syscall return register; snapshot / load every user
+     * register (struct km_regs, kernel-model/regs.h). */
+    void (*cpu_set_return)(void *ctx, struct task *t, i64 v);
+    void (*cpu_regs_save)(void *ctx, struct task *t, struct km_regs *r);
+    void (*cpu_regs_load)(void *ctx, struct task *t, const struct km_regs *r);
     /* The thread pointer register (x86-64 fs base, aarch64 tpidr_el0). */
     int (*cpu_set_tls)(void *ctx, struct task *t, u64 tls);
     u64 (*cpu_get_tls)(void *ctx, struct task *t);
@@ -224,6 +230,15 @@ struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm 
 i64 km_syscall(struct km *k, struct task *t, u32 arch_nr, const u64 args[6]);
 /* Resume a task's pending syscall after a wake: a value, or KM_BLOCKED. */
 i64 km_syscall_resume(struct km *k, struct task *t);
+
+/* Every time t is about to run guest code again: after a syscall (r is
+ * its result, or KM_NORET) and before a slice (r = KM_NORET). The model
+ * writes r into the return register (cpu_set_return) unless the syscall is
+ * restarted, and delivers pending signals: default actions, or a handler
+ * frame built through cpu_regs_save / abi->sigframe_setup / cpu_regs_load.
+ * Afterwards t may be dead or stopped: check t->state and task_can_run. */
+void km_return_to_user(struct km *k, struct task *t, i64 r);
+bool km_task_can_run(const struct km *k, const struct task *t);
 
 /* --- scheduler ------------------------------------------------------- */
 /* Next task to run, round robin in creation order after the current one.

@@ -113,3 +113,16 @@ void km_force_signal(struct km *k, struct task *t, int sig, int si_code, u64 add
                       "yet, the process is killed");
     km_group_exit(k, t, death_status(t, sig));
 }
+
+/* Issue-3 work in progress: until delivery lands, only the return value. */
+void km_return_to_user(struct km *k, struct task *t, i64 r)
+{
+    if (r == KM_NORET || r == KM_BLOCKED || t->state >= TASK_ZOMBIE)
+        return;
+    k->host->cpu_set_return(k->host->ctx, t, r);
+}
+
+bool km_task_can_run(const struct km *k, const struct task *t)
+{
+    return t != k->init && t->state == TASK_RUNNABLE;
+}

@@ -26,9 +26,6 @@
 #define LX_GRND_NONBLOCK          1
 #define LX_GRND_RANDOM            2
 #define LX_GRND_INSECURE          4
-#define LX_SS_ONSTACK             1
-#define LX_SS_DISABLE             2
-#define LX_SS_AUTODISARM          0x80000000u
 #define LX_ARCH_SET_GS            0x1001
 #define LX_ARCH_SET_FS            0x1002
 #define LX_ARCH_GET_FS            0x1003
