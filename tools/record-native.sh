@@ -88,6 +88,31 @@ for src in "$root"/samples/*.c; do
         "$(wc -l < "$tmp/out.1")" "$runs"
 done
 
+# Variants (samples/variants.txt: NAME BASE FLAG...) have no files of their
+# own; on the real kernel they must print exactly what BASE printed.
+if [ -f "$root/samples/variants.txt" ]; then
+    while read -r vname vbase _; do
+        case "$vname" in '' | '#'*) continue ;; esac
+        bin=$bindir/$vname
+        [ -x "$bin" ] || { echo "$vname: no binary at $bin" >&2; bad=1; continue; }
+        [ -f "$expected/$vbase.out" ] || { echo "$vname: no expected $vbase.out" >&2; bad=1; continue; }
+        args=()
+        if [ -f "$argsdir/$vbase.args" ]; then read -r -a args < "$argsdir/$vbase.args" || true; fi
+        set +e
+        (cd "$tmp" && timeout 60 "$bin" "${args[@]}" < /dev/null > "$tmp/vout" 2> "$tmp/verr")
+        echo $? > "$tmp/vstatus"
+        set -e
+        if cmp -s "$tmp/vout" "$expected/$vbase.out" && cmp -s "$tmp/vstatus" "$expected/$vbase.status"; then
+            printf '%-22s variant of %s: same output natively\n' "$vname" "$vbase"
+        else
+            echo "$vname: variant of $vbase prints something else natively:" >&2
+            diff -u "$expected/$vbase.out" "$tmp/vout" >&2 || true
+            echo "status: $(cat "$expected/$vbase.status") vs $(cat "$tmp/vstatus")" >&2
+            bad=1
+        fi
+    done < "$root/samples/variants.txt"
+fi
+
 for f in "$expected"/*.out; do
     [ -e "$f" ] || continue
     n=$(basename "$f" .out)
