@@ -52,6 +52,8 @@ struct km_abi_sys {
     enum lx_sysno sysno;
 };
 
+struct task;
+
 struct km_abi {
     const char *name; /* "x86_64", "aarch64" (used in traces and events) */
     u16 elf_machine;  /* EM_X86_64 = 62, EM_AARCH64 = 183 */
@@ -92,6 +94,12 @@ struct km_abi {
     /* struct stat as this arch's stat/fstat/newfstatat write it */
     u32 stat_size;
     void (*stat_encode)(const struct lx_stat *st, u8 *out);
+
+    /* Optional (NULL: none). Rewrites a syscall's arguments into the
+     * generic form before dispatch, e.g. s390x's one-argument mmap whose
+     * six values sit in a guest struct. 0, or -LX_E* returned to the guest
+     * without calling the handler. */
+    int (*syscall_fixup)(struct task *t, enum lx_sysno n, u64 a[6]);
 };
 
 /* All arches compiled in, for lookup by ELF machine. */
@@ -99,6 +107,7 @@ const struct km_abi *km_abi_by_machine(u16 e_machine);
 const struct km_abi *km_abi_by_name(const char *name);
 extern const struct km_abi km_abi_x86_64;
 extern const struct km_abi km_abi_aarch64;
+extern const struct km_abi km_abi_s390x;
 
 /* Generic name of a generic syscall number ("clone3"). */
 const char *lx_sysno_name(enum lx_sysno n);

@@ -140,6 +140,16 @@ i64 km_syscall(struct km *k, struct task *t, u32 arch_nr, const u64 args[6])
         return -LX_ENOSYS;
     }
     t->psys.arch_nr = arch_nr;
+    if (abi->syscall_fixup) { /* s390x mmap: arguments in a guest struct */
+        u64 a[6];
+        memcpy(a, args, sizeof a);
+        int rc = abi->syscall_fixup(t, n, a);
+        if (rc) {
+            if (km_ev_enabled(k)) ev_syscall(k, t, name, "", rc, false);
+            return rc;
+        }
+        return dispatch(k, t, e, a, name, false);
+    }
     return dispatch(k, t, e, args, name, false);
 }
 

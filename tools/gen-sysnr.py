@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Generate arch/<arch>/abi_sysnr.c: each arch's syscall number -> name and
 generic LX_SYS_* number, from the real kernel uapi headers installed on this
-machine (Debian: linux-libc-dev and linux-libc-dev-arm64-cross).
+machine (Debian: linux-libc-dev, linux-libc-dev-arm64-cross and
+linux-libc-dev-s390x-cross).
 
-    python3 tools/gen-sysnr.py            # rewrite both files
+    python3 tools/gen-sysnr.py            # rewrite every arch's file
     python3 tools/gen-sysnr.py --check    # exit 1 if a file is out of date
 
 The __NR_* macros are evaluated by the C preprocessor (cpp -dM), so every
@@ -17,6 +18,10 @@ decides it:
            <asm-generic/unistd.h>. __BITS_PER_LONG is 64, so the __NR3264_*
            numbers take their 64-bit names (fcntl, lseek, mmap, newfstatat,
            fstat, ftruncate, ...), and there is no open/fork/stat/pipe/...
+  s390x    <asm/unistd_64.h> (what <asm/unistd.h> includes when __s390x__
+           is defined; -undef leaves it undefined, so name it directly):
+           plain "#define __NR_name N" lines, the old i386-derived numbers
+           (open 5, clone 120, mmap 90 with one struct argument, ...).
 
 A name that appears in LX_SYSCALL_LIST (kernel-model/sysno.h) maps to
 LX_SYS_<name>; any other name maps to LX_SYS_NONE (the model answers
@@ -43,6 +48,11 @@ ARCHES = [
         "include_dir": "/usr/aarch64-linux-gnu/include",
         "header": "asm/unistd.h",  # arm64 switches + asm-generic/unistd.h
     },
+    {
+        "arch": "s390x",
+        "include_dir": "/usr/s390x-linux-gnu/include",
+        "header": "asm/unistd_64.h",  # what <asm/unistd.h> picks under __s390x__
+    },
 ]
 
 # Macros named __NR_* that are not syscalls.
@@ -56,7 +66,9 @@ def lx_syscall_list():
     m = re.search(r"#define\s+LX_SYSCALL_LIST\(X\)((?:.*\\\n)*.*)", text)
     if not m:
         sys.exit("gen-sysnr: LX_SYSCALL_LIST not found in kernel-model/sysno.h")
-    return re.findall(r"\bX\((\w+)\)", m.group(1))
+    # clang-format may split "X(" from its name across a continuation line.
+    body = re.sub(r"\\\n", " ", m.group(1))
+    return re.findall(r"\bX\(\s*(\w+)\s*\)", body)
 
 
 def cpp_macros(include_dir, header):

@@ -4,6 +4,7 @@
 static const struct km_abi *const km_abi_all[] = {
     &km_abi_x86_64,
     &km_abi_aarch64,
+    &km_abi_s390x,
 };
 #define KM_ABI_COUNT (sizeof(km_abi_all) / sizeof(km_abi_all[0]))
 
@@ -14,6 +15,7 @@ static const struct {
     {"x86-64", "x86_64"},
     {"amd64", "x86_64"},
     {"arm64", "aarch64"},
+    {"s390", "s390x"},
 };
 
 const struct km_abi *km_abi_by_machine(u16 e_machine)
