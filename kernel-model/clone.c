@@ -102,8 +102,8 @@ i64 km_clone3_copy_in(struct km *k, struct task *t, u64 uargs, u64 size,
     if (size < LX_CLONE_ARGS_SIZE_VER0)
         return refuse(k, t, "clone3", &size_small);
     size_t known = size < sizeof buf ? (size_t)size : sizeof buf;
-    if (mm_read(t->mm, uargs, buf, known) < 0)
-        return refuse(k, t, "clone3", &copyin_fault);
+    /* copy_struct_from_user checks the tail before it copies the known
+     * part: a non-zero tail is E2BIG even when the head is unreadable. */
     for (u64 off = known; off < size; off += 64) { /* the tail must be zero */
         u8 tail[64];
         size_t n = size - off < sizeof tail ? (size_t)(size - off) : sizeof tail;
@@ -113,6 +113,8 @@ i64 km_clone3_copy_in(struct km *k, struct task *t, u64 uargs, u64 size,
             if (tail[i])
                 return refuse(k, t, "clone3", &copyin_tail);
     }
+    if (mm_read(t->mm, uargs, buf, known) < 0)
+        return refuse(k, t, "clone3", &copyin_fault);
     u64 flags = lx_get64(be, buf + 0), exit_signal = lx_get64(be, buf + 32);
     u64 set_tid = lx_get64(be, buf + 64), set_tid_size = lx_get64(be, buf + 72);
     u64 cgroup = lx_get64(be, buf + 80);
@@ -278,7 +280,10 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
 {
     const char *call = kind_name(a->kind);
     const struct clone_rule *r = clone_first_refusal(k, t, a);
-    if (r)
+    /* cgroup_can_fork runs after the pidfd is stored (copy_process): a
+     * pidfd failure wins over INTO_CGROUP's EBADF. */
+    const struct clone_rule *late = r == &into_cgroup_badf ? r : NULL;
+    if (r && !late)
         return refuse(k, t, call, r);
     u64 f = a->flags;
 
@@ -357,12 +362,15 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         else if (mm_write_u32(t->mm, a->pidfd, (u32)pidfd) < 0)
             err = -LX_EFAULT;
     }
+    if (!err && late)
+        err = -late->err;
     if (err) {
         /* Undo: the child never ran; nobody saw it. */
         if (pidfd >= 0)
             files_close_fd(k, t, pidfd);
         const struct clone_rule *why = err == -LX_EMFILE   ? &pidfd_emfile
                                        : err == -LX_EFAULT ? &pidfd_fault
+                                       : late              ? late
                                                            : NULL;
         if (why)
             km_ev_refused(k, t, call, why->err, why->id, why->why);

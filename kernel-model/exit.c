@@ -106,9 +106,14 @@ static void reparent_children(struct km *k, struct task *father)
         km_ev_int(k, "from", father->tid);
         km_ev_int(k, "to", reaper->tid);
         km_ev_end(k);
-        /* An already dead group is reported to its new parent now. */
-        if (c->state == TASK_ZOMBIE && task_group_dead(c))
-            notify_parent(k, c);
+        /* reparent_leader, only when the reaper is another process: the
+         * exit signal becomes SIGCHLD, and an already dead group is
+         * reported to its new parent now. */
+        if (reaper->tg != father->tg) {
+            c->exit_signal = LX_SIGCHLD;
+            if (c->state == TASK_ZOMBIE && task_group_dead(c))
+                notify_parent(k, c);
+        }
     }
 }
 

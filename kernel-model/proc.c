@@ -228,10 +228,19 @@ static bool may_signal(const struct task *from, const struct task *to)
 
 static i64 kill_one(struct km *k, struct task *t, struct task *target, int sig, bool group)
 {
+    if (group) {
+        /* A process-directed signal goes to a live thread: the leader may
+         * have exited (its cred is gone) while other threads still run. */
+        target = target->tg->leader;
+        for (struct task *th = target->tg->threads; th && target->state >= TASK_ZOMBIE;
+             th = th->tg_next)
+            if (th->state < TASK_ZOMBIE)
+                target = th;
+    }
     if (!may_signal(t, target))
         return -LX_EPERM;
     if (sig)
-        km_send_signal(k, t, group ? target->tg->leader : target, sig, group, LX_SI_USER);
+        km_send_signal(k, t, target, sig, group, LX_SI_USER);
     return 0;
 }
 
