@@ -314,10 +314,8 @@ static int stack_build(struct km *k, struct mm *mm, const struct elf *f, const c
         {LX_AT_CLKTCK, 100},
         {LX_AT_PLATFORM, a_platform},
         {LX_AT_EXECFN, a_execfn},
-        /* MINSIGSTKSZ as the kernel reports it: x86-64 without AVX-512
-         * 2048 is the uapi floor; arm64 signal frame with SVE off 4224.
-         * A per-arch field belongs in km_abi once signals need it. */
-        {LX_AT_MINSIGSTKSZ, abi->elf_machine == 183 ? 4224 : 2048},
+        /* MINSIGSTKSZ as the kernel reports it (per arch, km_abi) */
+        {LX_AT_MINSIGSTKSZ, abi->minsigstksz},
         {LX_AT_NULL, 0},
     };
     size_t naux = sizeof(aux) / sizeof(aux[0]);

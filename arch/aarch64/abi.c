@@ -110,6 +110,12 @@ static void aarch64_stat_encode(const struct lx_stat *st, u8 *out)
 #define AARCH64_HWCAP_ATOMICS (1u << 8)
 #define AARCH64_HWCAP_CPUID   (1u << 11)
 
+/* abi_sigframe.c */
+int km_aarch64_sigframe_setup(struct mm *mm, struct km_regs *regs,
+                              const struct km_sigframe_args *a);
+int km_aarch64_sigframe_return(struct mm *mm, struct km_regs *regs, u64 *mask,
+                               struct km_altstack *ss);
+
 const struct km_abi km_abi_aarch64 = {
     .name = "aarch64",
     .elf_machine = 183, /* EM_AARCH64 */
@@ -129,6 +135,12 @@ const struct km_abi km_abi_aarch64 = {
     .clone_decode = aarch64_clone_decode,
     .open_flags_in = aarch64_open_flags_in,
     .open_flags_out = aarch64_open_flags_out,
+    .sigframe_setup = km_aarch64_sigframe_setup,
+    .sigframe_return = km_aarch64_sigframe_return,
+    .syscall_insn_len = 4, /* svc #0 */
+    /* AT_MINSIGSTKSZ as arm64 minsigstksz_setup computes it without SVE/SME:
+     * sizeof(rt_sigframe) 4688 + frame_record 16 + 16 of alignment */
+    .minsigstksz = 4720,
     .stat_size = AARCH64_STAT_SIZE,
     .stat_encode = aarch64_stat_encode,
 };

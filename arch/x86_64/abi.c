@@ -64,6 +64,11 @@ static void x86_64_stat_encode(const struct lx_stat *st, u8 *out)
     /* 120: __unused[3] */
 }
 
+/* abi_sigframe.c */
+int km_x86_64_sigframe_setup(struct mm *mm, struct km_regs *regs, const struct km_sigframe_args *a);
+int km_x86_64_sigframe_return(struct mm *mm, struct km_regs *regs, u64 *mask,
+                              struct km_altstack *ss);
+
 const struct km_abi km_abi_x86_64 = {
     .name = "x86_64",
     .elf_machine = 62, /* EM_X86_64 */
@@ -86,6 +91,11 @@ const struct km_abi km_abi_x86_64 = {
     .clone_decode = x86_64_clone_decode,
     .open_flags_in = x86_64_open_flags_identity,
     .open_flags_out = x86_64_open_flags_identity,
+    .sigframe_setup = km_x86_64_sigframe_setup,
+    .sigframe_return = km_x86_64_sigframe_return,
+    .syscall_insn_len = 2, /* syscall */
+    /* AT_MINSIGSTKSZ: the uapi floor for an FXSAVE-only frame (no XSAVE features) */
+    .minsigstksz = 2048,
     .stat_size = X86_64_STAT_SIZE,
     .stat_encode = x86_64_stat_encode,
 };
