@@ -59,8 +59,19 @@ struct uarch {
     void (*setup)(uc_engine *uc);
     /* Classify an interrupt; false: not a trap we know (SIGSEGV). */
     bool (*classify)(u32 intno, struct trap_class *out);
-    /* After a syscall trap, before the model runs (x86-64 rcx/r11). */
+    /* After a syscall trap, before the model runs (x86-64 rcx/r11;
+     * s390x: step PC past the svc). */
     void (*syscall_entry)(uc_engine *uc);
+    /* Optional: the syscall number when it is not simply nr_reg (s390x:
+     * the svc immediate at pc, or r1 when it is 0). pc: the trap's PC. */
+    u64 (*syscall_nr)(uc_engine *uc, u64 pc, u64 nr_reg_value);
+    /* Optional: the thread pointer when no register id reaches it (s390x
+     * a0:a1). reg[CPU_REG_TLS] is unused then. */
+    u64 (*tls_get)(struct engine *e);
+    void (*tls_set)(struct engine *e, u64 tls);
+    /* Optional: refine a fault classify() could not finish from the
+     * interrupt number alone (s390x program-check codes). */
+    void (*fault_refine)(struct engine *e, struct trap_class *trap);
 };
 
 /* A task's register context. */
@@ -202,7 +213,9 @@ static const struct uarch uarch_aarch64 = {
     .syscall_entry = a64_syscall_entry,
 };
 
-static const struct uarch *const uarch_all[] = {&uarch_x86_64, &uarch_aarch64};
+#include "emu/cpu_unicorn_s390x.inc"
+
+static const struct uarch *const uarch_all[] = {&uarch_x86_64, &uarch_aarch64, &uarch_s390x};
 
 static const struct uarch *uarch_for(const struct km_abi *abi)
 {
@@ -482,6 +495,7 @@ static u64 ucx_get_reg(struct task *t, enum cpu_reg r)
 {
     struct uctx *c = ctx_of(t);
     ctx_make_live(c);
+    if (r == CPU_REG_TLS && c->eng->ua->tls_get) return c->eng->ua->tls_get(c->eng);
     u64 v = 0;
     uc_reg_read(c->eng->uc, c->eng->ua->reg[r], &v);
     return v;
@@ -491,6 +505,10 @@ static void ucx_set_reg(struct task *t, enum cpu_reg r, u64 v)
 {
     struct uctx *c = ctx_of(t);
     ctx_make_live(c);
+    if (r == CPU_REG_TLS && c->eng->ua->tls_set) {
+        c->eng->ua->tls_set(c->eng, v);
+        return;
+    }
     uc_err err = uc_reg_write(c->eng->uc, c->eng->ua->reg[r], &v);
     if (err) die_uc("uc_reg_write", err);
 }
@@ -580,13 +598,16 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
         stop_from_error(e, s, err);
     } else if (e->trapped && e->trap.kind == TRAP_SYSCALL) {
         s->kind = CPU_STOP_SYSCALL;
-        e->ua->syscall_entry(e->uc);
         u64 nr = 0;
         uc_reg_read(e->uc, e->ua->nr_reg, &nr);
+        if (e->ua->syscall_nr) nr = e->ua->syscall_nr(e->uc, s->pc, nr);
+        e->ua->syscall_entry(e->uc);
+        uc_reg_read(e->uc, e->ua->reg[CPU_REG_PC], &s->pc);
         s->nr = (u32)nr;
         for (int i = 0; i < 6; i++)
             uc_reg_read(e->uc, e->ua->arg_reg[i], &s->args[i]);
     } else if (e->trapped) {
+        if (e->ua->fault_refine) e->ua->fault_refine(e, &e->trap);
         stop_fault(e, s, e->trap.sig, e->trap.si_code, s->pc, e->trap.what);
     } else if (e->slice_end) {
         s->kind = CPU_STOP_SLICE_END;

@@ -7,6 +7,8 @@
  * (inline assembly, no glibc wrapper):
  *   x86-64:  rax=56, rdi=flags rsi=stack rdx=ptid r10=ctid r8=tls, syscall
  *   aarch64: x8=220, x0=flags  x1=stack  x2=ptid  x3=tls   x4=ctid, svc #0
+ *   s390x:   svc 120, r2=stack r3=flags r4=ptid r5=ctid r6=tls (the first
+ *            two swapped)
  * Both tasks return from the same instruction, with the same stack pointer.
  * Unlike raw_clone_threads.c, the child may simply return into compiled
  * code: without CLONE_VM the stack frame it returns through is its own copy.
@@ -47,6 +49,17 @@ static long raw_clone_fork(unsigned long flags)
     register long x4 __asm__("x4") = 0; /* ctid */
     __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4) : "memory");
     return (long)x0;
+}
+#elif defined(__s390x__)
+static long raw_clone_fork(unsigned long flags)
+{
+    register long r2 __asm__("r2") = 0; /* stack: NULL = keep the current sp */
+    register unsigned long r3 __asm__("r3") = flags;
+    register long r4 __asm__("r4") = 0; /* ptid */
+    register long r5 __asm__("r5") = 0; /* ctid */
+    register long r6 __asm__("r6") = 0; /* tls */
+    __asm__ volatile("svc 120" : "+r"(r2) : "r"(r3), "r"(r4), "r"(r5), "r"(r6) : "memory");
+    return r2;
 }
 #else
 #error "clone_null_stack.c: add the clone convention of this arch"

@@ -8,10 +8,13 @@
  * on stacks we mmap ourselves. The argument order differs per arch:
  *   x86-64:  rax=56,  rdi=flags rsi=stack rdx=ptid r10=ctid r8=tls, syscall
  *   aarch64: x8=220,  x0=flags  x1=stack  x2=ptid  x3=tls   x4=ctid, svc #0
+ *   s390x:   svc 120, r2=stack r3=flags r4=ptid r5=ctid r6=tls (stack and
+ *            flags swapped: "On the cris and s390 architectures, the order
+ *            of the first two arguments is reversed")
  * The child starts on the new stack in the middle of the asm block. It must
  * never return into the compiler's code (that frame belongs to the parent),
  * so the asm calls a C function and then makes the raw exit syscall
- * (x86-64 60, aarch64 93), which ends only this thread.
+ * (x86-64 60, aarch64 93, s390x 1), which ends only this thread.
  *
  * No CLONE_SETTLS: the children share the parent's TLS, so they must not
  * touch errno or other libc state; they use raw syscalls and write results
@@ -115,6 +118,43 @@ static long raw_clone(unsigned long flags, void *stack, volatile int *pt, volati
                      : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x19), "r"(x20)
                      : "memory");
     return (long)x0;
+}
+#elif defined(__s390x__)
+static long raw_syscall0(long nr)
+{
+    register long r1 __asm__("r1") = nr;
+    register long r2 __asm__("r2");
+    __asm__ volatile("svc 0" : "=r"(r2) : "r"(r1) : "memory");
+    return r2;
+}
+
+static long raw_clone(unsigned long flags, void *stack, volatile int *pt, volatile int *ct,
+                      void (*fn)(void *), void *arg)
+{
+    register void *r2 __asm__("r2") = stack;
+    register unsigned long r3 __asm__("r3") = flags;
+    register volatile int *r4 __asm__("r4") = pt;
+    register volatile int *r5 __asm__("r5") = ct;
+    register long r6 __asm__("r6") = 0; /* tls: unused without CLONE_SETTLS */
+    register void (*r8)(void *) __asm__("r8") = fn;
+    register void *r9 __asm__("r9") = arg;
+    __asm__ volatile("svc 120\n\t"
+                     "ltgr %%r2, %%r2\n\t"
+                     "jnz 1f\n\t"
+                     /* child: new stack (the ABI's 160-byte register save
+                      * area below it), registers copied from the parent */
+                     "aghi %%r15, -160\n\t"
+                     "xc 0(8,%%r15), 0(%%r15)\n\t" /* back chain: none */
+                     "lgr %%r2, %%r9\n\t"
+                     "basr %%r14, %%r8\n\t"
+                     "lghi %%r2, 0\n\t" /* exit(0): this thread only */
+                     "svc 1\n\t"
+                     ".short 0\n" /* never reached: illegal opcode */
+                     "1:\n\t"
+                     : "+r"(r2)
+                     : "r"(r3), "r"(r4), "r"(r5), "r"(r6), "r"(r8), "r"(r9)
+                     : "r0", "r1", "r14", "cc", "memory");
+    return (long)r2;
 }
 #else
 #error "raw_clone_threads.c: add the clone convention of this arch"
