@@ -22,7 +22,12 @@
 
 static pid_t raw_clone_child(unsigned long flags, int code)
 {
+#if defined(__s390x__) || defined(__s390__)
+    /* s390: clone(stack, flags, ptid, ctid, tls) -- the first two swapped */
+    long pid = syscall(SYS_clone, 0L, flags, 0L, 0L, 0L);
+#else
     long pid = syscall(SYS_clone, flags, 0L, 0L, 0L, 0L);
+#endif
     if (pid < 0) fail("clone");
     if (pid == 0) _exit(code);
     return (pid_t)pid;
