@@ -69,6 +69,11 @@ struct cpu_ops {
     int (*run)(struct task *t, u64 max_blocks, struct cpu_stop *stop);
     u64 (*get_reg)(struct task *t, enum cpu_reg r);
     void (*set_reg)(struct task *t, enum cpu_reg r, u64 v);
+    /* Every user register of t <-> struct km_regs (kernel-model/regs.h),
+     * for signal frames and rt_sigreturn. save then load is exact.
+     * orig_arg0 is the first argument of t's last syscall (load ignores it). */
+    void (*regs_save)(struct task *t, struct km_regs *r);
+    void (*regs_load)(struct task *t, const struct km_regs *r);
 };
 
 /* The Unicorn backend (cpu_unicorn.c). */

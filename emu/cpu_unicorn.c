@@ -72,6 +72,10 @@ struct uarch {
     /* Optional: refine a fault classify() could not finish from the
      * interrupt number alone (s390x program-check codes). */
     void (*fault_refine)(struct engine *e, struct trap_class *trap);
+    /* Optional: every user register <-> struct km_regs (signal frames;
+     * cpu_unicorn_regs.inc). NULL: the arch has no signal frames yet. */
+    void (*regs_save)(uc_engine *uc, struct km_regs *r);
+    void (*regs_load)(uc_engine *uc, const struct km_regs *r);
 };
 
 /* A task's register context. */
@@ -79,6 +83,7 @@ struct uctx {
     uc_context *c;
     struct engine *eng; /* NULL once the engine is gone */
     struct uctx *next;  /* eng->ctxs */
+    u64 orig_arg0;      /* first syscall argument at the last trap (orig_x0) */
 };
 
 struct engine {
@@ -103,6 +108,8 @@ static void die_uc(const char *what, uc_err err)
     fprintf(stderr, "clonemu: internal error: %s: %s\n", what, uc_strerror(err));
     abort();
 }
+
+#include "emu/cpu_unicorn_regs.inc"
 
 /* --- x86-64 -------------------------------------------------------------- */
 
@@ -159,6 +166,8 @@ static const struct uarch uarch_x86_64 = {
     .setup = x86_setup,
     .classify = x86_classify,
     .syscall_entry = x86_syscall_entry,
+    .regs_save = x86_regs_save,
+    .regs_load = x86_regs_load,
 };
 
 /* --- aarch64 ------------------------------------------------------------- */
@@ -211,6 +220,8 @@ static const struct uarch uarch_aarch64 = {
     .setup = a64_setup,
     .classify = a64_classify,
     .syscall_entry = a64_syscall_entry,
+    .regs_save = a64_regs_save,
+    .regs_load = a64_regs_load,
 };
 
 #include "emu/cpu_unicorn_s390x.inc"
@@ -501,6 +512,34 @@ static u64 ucx_get_reg(struct task *t, enum cpu_reg r)
     return v;
 }
 
+/* struct km_regs <-> the task's context (signal frames). orig_arg0 is the
+ * first argument of the task's last syscall, as Linux's orig_x0. */
+static const struct uarch *ucx_regs_arch(struct uctx *c)
+{
+    if (!c->eng->ua->regs_save || !c->eng->ua->regs_load) {
+        fprintf(stderr, "clonemu: internal error: no register snapshot for machine %u\n",
+                c->eng->ua->machine);
+        abort();
+    }
+    return c->eng->ua;
+}
+
+static void ucx_regs_save(struct task *t, struct km_regs *r)
+{
+    struct uctx *c = ctx_of(t);
+    ctx_make_live(c);
+    memset(r, 0, sizeof(*r));
+    ucx_regs_arch(c)->regs_save(c->eng->uc, r);
+    r->orig_arg0 = c->orig_arg0;
+}
+
+static void ucx_regs_load(struct task *t, const struct km_regs *r)
+{
+    struct uctx *c = ctx_of(t);
+    ctx_make_live(c);
+    ucx_regs_arch(c)->regs_load(c->eng->uc, r);
+}
+
 static void ucx_set_reg(struct task *t, enum cpu_reg r, u64 v)
 {
     struct uctx *c = ctx_of(t);
@@ -606,6 +645,7 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
         s->nr = (u32)nr;
         for (int i = 0; i < 6; i++)
             uc_reg_read(e->uc, e->ua->arg_reg[i], &s->args[i]);
+        c->orig_arg0 = s->args[0];
     } else if (e->trapped) {
         if (e->ua->fault_refine) e->ua->fault_refine(e, &e->trap);
         stop_fault(e, s, e->trap.sig, e->trap.si_code, s->pc, e->trap.what);
@@ -638,4 +678,6 @@ const struct cpu_ops cpu_unicorn_ops = {
     .run = ucx_run,
     .get_reg = ucx_get_reg,
     .set_reg = ucx_set_reg,
+    .regs_save = ucx_regs_save,
+    .regs_load = ucx_regs_load,
 };
