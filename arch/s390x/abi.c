@@ -127,6 +127,15 @@ const struct km_abi km_abi_s390x = {
     .clone_decode = s390x_clone_decode,
     .open_flags_in = s390x_open_flags_identity,
     .open_flags_out = s390x_open_flags_identity,
+    /* TODO(issue 4): the s390x rt_sigframe (_sigregs, siginfo, ucontext,
+     * svc 173 rt_sigreturn trampoline) is not written yet: signal handlers
+     * cannot be entered on s390x (signal.c answers -LX_ENOSYS). */
+    .sigframe_setup = NULL,
+    .sigframe_return = NULL,
+    .syscall_insn_len = 2, /* svc is 2 bytes; r2 is restored from orig_gpr2 */
+    /* s390's uapi MINSIGSTKSZ; Linux's s390 ARCH_DLINFO gives no
+     * AT_MINSIGSTKSZ, but glibc falls back to this same constant. */
+    .minsigstksz = 2048,
     .stat_size = S390X_STAT_SIZE,
     .stat_encode = s390x_stat_encode,
     .syscall_fixup = s390x_syscall_fixup,
