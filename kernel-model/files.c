@@ -3,6 +3,7 @@
  * copy shares the descriptions, so a dup'd or inherited fd shares its
  * offset and status flags with the original, as in Linux. */
 #include "kernel-model/files.h"
+#include "kernel-model/procfs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,8 @@ void file_put(struct km *k, struct km_file *f)
     case KM_FILE_PIDFD:
         if (f->task) task_put(k, f->task);
         break;
+    case KM_FILE_PROC:
+    case KM_FILE_PROCDIR: procfs_release(f); break;
     }
     free(f->path);
     free(f);
@@ -259,7 +262,9 @@ int file_poll_revents(struct km_file *f, int events)
     int mask = 0;
     switch (f->kind) {
     case KM_FILE_HOST:
-    case KM_FILE_DIR: mask = LX_POLLIN | LX_POLLOUT; break;
+    case KM_FILE_DIR:
+    case KM_FILE_PROC:
+    case KM_FILE_PROCDIR: mask = LX_POLLIN | LX_POLLOUT; break;
     case KM_FILE_PIPE: {
         struct km_pipe *p = f->pipe;
         if (f->pipe_writer) {

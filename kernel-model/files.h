@@ -19,6 +19,8 @@ enum km_file_kind {
     KM_FILE_DIR,   /* a hostfs handle on a directory (getdents64, dirfd) */
     KM_FILE_PIPE,  /* one end of a model-internal pipe */
     KM_FILE_PIDFD, /* a reference to a task (pidfd_open, CLONE_PIDFD) */
+    KM_FILE_PROC,    /* generated procfs contents (procfs.h) */
+    KM_FILE_PROCDIR, /* a procfs directory: generated entries (procfs.h) */
 };
 
 /* A model-internal pipe: a ring buffer shared by its two ends. */
@@ -42,7 +44,9 @@ struct km_file {
     /* PIDFD: a reference on the task (task_get) */
     struct task *task;
     bool thread_pidfd;
-    /* DIR: an entry getdents64 read but could not fit, returned next time */
+    /* PROC, PROCDIR: the generated data (procfs.h) */
+    struct procfs_data *proc;
+    /* DIR, PROCDIR: an entry getdents64 read but could not fit, returned next time */
     bool has_pending;
     struct km_dirent pending;
 };
@@ -97,6 +101,9 @@ int fs_read_path(struct task *t, u64 addr, char *buf, size_t n);
  * with fs_set_exe(k, child_mm, fs_exe_path(k, parent_mm)). */
 void fs_set_exe(struct km *k, const struct mm *mm, const char *guest_path);
 const char *fs_exe_path(struct km *k, const struct mm *mm);
+/* The executable of t: its mm's, else the nearest ancestor's (a forked mm
+ * nobody registered). NULL if unknown. */
+const char *fs_task_exe(struct km *k, struct task *t);
 
 /* --- pipes (pipe.c) ---------------------------------------------------- */
 int pipe_create(struct km *k, u32 flags, struct km_file **rd, struct km_file **wr);

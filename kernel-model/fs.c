@@ -4,6 +4,7 @@
  * getdents64. Every guest path is normalised to an absolute guest path
  * first, then prefixed with k->opt.root to reach the host. */
 #include "kernel-model/files.h"
+#include "kernel-model/procfs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +110,8 @@ static int fs_guest_path_nofollow(struct km *k, struct task *t, int dirfd, const
         } else {
             struct km_file *f = files_lookup(t, dirfd);
             if (!f) return -LX_EBADF;
-            if (f->kind != KM_FILE_DIR || !f->path) return -LX_ENOTDIR;
+            if ((f->kind != KM_FILE_DIR && f->kind != KM_FILE_PROCDIR) || !f->path)
+                return -LX_ENOTDIR;
             base = f->path;
         }
     }
@@ -123,18 +125,21 @@ static int fs_guest_path_nofollow(struct km *k, struct task *t, int dirfd, const
     return 0;
 }
 
-static const char *fs_task_exe(struct km *k, struct task *t);
-
-/* /proc/self/exe is a magic link: open, stat and execve reach the task's
- * executable (fs_set_exe) instead of the host's /proc (which would be
- * clonemu itself). readlink answers its target without following it. */
+/* /proc/<pid|self|thread-self>/exe and fd/<n> are magic links (procfs):
+ * open, stat and execve reach the task's executable (fs_set_exe) or the
+ * description's file instead of the host's /proc (which would be clonemu
+ * itself). readlink answers the target without following it. The target
+ * is resolved once, lexically: it is never itself followed. */
 int fs_guest_path(struct km *k, struct task *t, int dirfd, const char *path, char *out, size_t n)
 {
+    char target[KM_PATH_MAX];
     int r = fs_guest_path_nofollow(k, t, dirfd, path, out, n);
-    if (r < 0 || strcmp(out, "/proc/self/exe") != 0) return r;
-    const char *exe = fs_task_exe(k, t);
-    if (!exe || strcmp(exe, "/proc/self/exe") == 0) return -LX_ENOENT;
-    return fs_guest_path_nofollow(k, t, LX_AT_FDCWD, exe, out, n);
+    if (r < 0) return r;
+    r = procfs_follow(k, t, out, target, sizeof(target));
+    if (r <= 0) return r;
+    if (strncmp(target, "/proc/", 6) == 0 && procfs_follow(k, t, target, out, n) != 0)
+        return -LX_ELOOP;
+    return fs_guest_path_nofollow(k, t, LX_AT_FDCWD, target, out, n);
 }
 
 int fs_host_path(struct km *k, struct task *t, int dirfd, const char *guest_path, char *out,
@@ -219,7 +224,7 @@ const char *fs_exe_path(struct km *k, const struct mm *mm)
 }
 
 /* The exe of t; a forked mm nobody registered inherits its parent's. */
-static const char *fs_task_exe(struct km *k, struct task *t)
+const char *fs_task_exe(struct km *k, struct task *t)
 {
     for (int depth = 0; t && depth < 64; t = t->real_parent, depth++) {
         const char *p = fs_exe_path(k, t->mm);
@@ -243,22 +248,9 @@ static i64 fs_do_readlink(struct km *k, struct task *t, int dirfd, u64 path, u64
     if (r == 0) r = fs_guest_path_nofollow(k, t, dirfd, p, g, sizeof(g));
     if (r < 0) return r;
     i64 len;
-    int fd;
-    char tail;
-    if (strcmp(g, "/proc/self/exe") == 0) {
-        const char *exe = fs_task_exe(k, t);
-        if (!exe) return -LX_ENOENT;
-        len = (i64)strlen(exe);
-        memcpy(out, exe, (size_t)len);
-    } else if (sscanf(g, "/proc/self/fd/%d%c", &fd, &tail) == 1) {
-        struct km_file *f = files_lookup(t, fd);
-        if (!f) return -LX_ENOENT;
-        if (f->kind == KM_FILE_PIPE)
-            len = snprintf(out, sizeof(out), "pipe:[%d]", f->pipe->id);
-        else if (f->kind == KM_FILE_PIDFD)
-            len = snprintf(out, sizeof(out), "anon_inode:[pidfd]");
-        else
-            len = snprintf(out, sizeof(out), "%s", f->path ? f->path : "");
+    if (procfs_owns(k, t, g)) {
+        len = procfs_readlink(k, t, g, out, sizeof(out));
+        if (len < 0) return len;
     } else {
         char h[KM_PATH_MAX];
         r = fs_host_path(k, t, dirfd, p, h, sizeof(h));
@@ -282,11 +274,15 @@ KM_FILE_SYS(readlinkat)
 
 static i64 fs_do_access(struct km *k, struct task *t, int dirfd, u64 path, u64 mode, u64 flags)
 {
-    char h[KM_PATH_MAX];
+    char p[KM_PATH_MAX], g[KM_PATH_MAX], h[KM_PATH_MAX];
     if (mode & ~7ull) return -LX_EINVAL;
     if (flags & ~(u64)(LX_AT_SYMLINK_NOFOLLOW | 0x200 /* AT_EACCESS */ | LX_AT_EMPTY_PATH))
         return -LX_EINVAL;
-    int r = fs_host_arg(k, t, dirfd, path, h, sizeof(h));
+    int r = fs_read_path(t, path, p, sizeof(p));
+    if (r == 0) r = fs_guest_path(k, t, dirfd, p, g, sizeof(g));
+    if (r < 0) return r;
+    if (procfs_owns(k, t, g)) return procfs_access(k, t, g, (int)mode);
+    r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
     if (r < 0) return r;
     return fs_host(k)->access(fs_host(k)->ctx, h, (int)mode);
 }
@@ -381,8 +377,12 @@ KM_FILE_SYS(chdir)
     struct lx_stat st;
     int r = fs_read_path(t, a[0], p, sizeof(p));
     if (r == 0) r = fs_guest_path(k, t, LX_AT_FDCWD, p, g, sizeof(g));
-    if (r == 0) r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
-    if (r == 0) r = fs_host(k)->stat(fs_host(k)->ctx, h, &st, true);
+    if (r == 0 && procfs_owns(k, t, g)) {
+        r = procfs_stat(k, t, g, true, &st);
+    } else {
+        if (r == 0) r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
+        if (r == 0) r = fs_host(k)->stat(fs_host(k)->ctx, h, &st, true);
+    }
     if (r < 0) return r;
     if ((st.mode & LX_S_IFMT) != LX_S_IFDIR) return -LX_ENOTDIR;
     fs_set_cwd(t->fs, g);
@@ -394,7 +394,7 @@ KM_FILE_SYS(fchdir)
     struct km_file *f = files_lookup(t, (int)a[0]);
     (void)k;
     if (!f) return -LX_EBADF;
-    if (f->kind != KM_FILE_DIR || !f->path) return -LX_ENOTDIR;
+    if ((f->kind != KM_FILE_DIR && f->kind != KM_FILE_PROCDIR) || !f->path) return -LX_ENOTDIR;
     fs_set_cwd(t->fs, f->path);
     return 0;
 }
@@ -429,7 +429,7 @@ KM_FILE_SYS(getdents64)
     u64 count = a[2];
     bool be = km_guest_be(t);
     if (!f) return -LX_EBADF;
-    if (f->kind != KM_FILE_DIR) return -LX_ENOTDIR;
+    if (f->kind != KM_FILE_DIR && f->kind != KM_FILE_PROCDIR) return -LX_ENOTDIR;
     if (count > 1u << 20) count = 1u << 20;
     u8 *buf = calloc(1, count ? count : 1);
     if (!buf) return -LX_ENOMEM;
@@ -441,7 +441,8 @@ KM_FILE_SYS(getdents64)
             d = f->pending;
             f->has_pending = false;
         } else {
-            int r = fs_host(k)->readdir(fs_host(k)->ctx, f->h, &d);
+            int r = f->kind == KM_FILE_PROCDIR ? procfs_readdir(k, f, &d)
+                                               : fs_host(k)->readdir(fs_host(k)->ctx, f->h, &d);
             if (r <= 0) {
                 ret = r;
                 break;

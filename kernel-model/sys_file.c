@@ -4,6 +4,7 @@
  * arguments (open flags through t->abi, struct stat through
  * t->abi->stat_encode) and call the file layer. */
 #include "kernel-model/files.h"
+#include "kernel-model/procfs.h"
 #include "kernel-model/sys.h"
 
 #include <stdlib.h>
@@ -84,7 +85,9 @@ static i64 file_read(struct km *k, struct task *t, struct km_file *f, u64 addr, 
     switch (f->kind) {
     case KM_FILE_PIPE: return pipe_read(k, t, f, addr, n, may_block);
     case KM_FILE_HOST: return sys_host_read(k, t, f, addr, n, -1);
-    case KM_FILE_DIR: return -LX_EISDIR;
+    case KM_FILE_PROC: return procfs_read(t, f, addr, n, -1);
+    case KM_FILE_DIR:
+    case KM_FILE_PROCDIR: return -LX_EISDIR;
     case KM_FILE_PIDFD: return -LX_EINVAL;
     }
     return -LX_EINVAL;
@@ -97,7 +100,9 @@ static i64 file_write(struct km *k, struct task *t, struct km_file *f, u64 addr,
     switch (f->kind) {
     case KM_FILE_PIPE: return pipe_write(k, t, f, addr, n, may_block);
     case KM_FILE_HOST: return sys_host_write(k, t, f, addr, n, -1);
-    case KM_FILE_DIR: return -LX_EISDIR;
+    case KM_FILE_PROC: return procfs_write(k, t, f, addr, n);
+    case KM_FILE_DIR:
+    case KM_FILE_PROCDIR: return -LX_EISDIR;
     case KM_FILE_PIDFD: return -LX_EINVAL;
     }
     return -LX_EINVAL;
@@ -163,6 +168,10 @@ static i64 sys_do_pio(struct km *k, struct task *t, const u64 a[6], bool wr)
     if (!f) return -LX_EBADF;
     if (off < 0) return -LX_EINVAL;
     if (f->kind == KM_FILE_PIPE) return -LX_ESPIPE;
+    if (f->kind == KM_FILE_PROC) {
+        if (wr) return file_writable(f) ? procfs_write(k, t, f, a[1], a[2]) : -LX_EBADF;
+        return file_readable(f) ? procfs_read(t, f, a[1], a[2], off) : -LX_EBADF;
+    }
     if (f->kind != KM_FILE_HOST) return wr ? -LX_EINVAL : -LX_EISDIR;
     if (wr) return file_writable(f) ? sys_host_write(k, t, f, a[1], a[2], off) : -LX_EBADF;
     return file_readable(f) ? sys_host_read(k, t, f, a[1], a[2], off) : -LX_EBADF;
@@ -186,7 +195,16 @@ static i64 sys_do_openat(struct km *k, struct task *t, int dirfd, u64 path, u32 
     u32 flags = t->abi->open_flags_in(gflags);
     int r = fs_read_path(t, path, p, sizeof(p));
     if (r == 0) r = fs_guest_path(k, t, dirfd, p, g, sizeof(g));
-    if (r == 0) r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
+    if (r < 0) return r;
+    if (procfs_owns(k, t, g)) {
+        struct km_file *pf;
+        r = procfs_open(k, t, g, flags, &pf);
+        if (r < 0) return r;
+        int fd = files_install(k, t, pf, flags & LX_O_CLOEXEC, 0);
+        if (fd < 0) file_put(k, pf);
+        return fd;
+    }
+    r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
     if (r < 0) return r;
     if (flags & LX_O_CREAT) mode &= 07777 & ~t->fs->umask;
     int hd = fs->open(fs->ctx, h, flags, mode);
@@ -221,6 +239,8 @@ static i64 sys_file_lseek(struct km *k, struct task *t, const u64 a[6])
     if (f->kind == KM_FILE_PIPE || f->kind == KM_FILE_PIDFD) return -LX_ESPIPE;
     if (a[2] > LX_SEEK_END) return -LX_EINVAL;
     f->has_pending = false; /* a directory rewind drops the held entry */
+    if (f->kind == KM_FILE_PROC || f->kind == KM_FILE_PROCDIR)
+        return procfs_lseek(f, (i64)a[1], (int)a[2]);
     return sys_host(k)->lseek(sys_host(k)->ctx, f->h, (i64)a[1], (int)a[2]);
 }
 
@@ -245,6 +265,8 @@ static int file_stat(struct km *k, struct km_file *f, struct lx_stat *st)
         st->nlink = 1;
         st->blksize = 4096;
         return 0;
+    case KM_FILE_PROC:
+    case KM_FILE_PROCDIR: return procfs_fstat(k, f, st);
     }
     return -LX_EINVAL;
 }
@@ -253,7 +275,7 @@ static int file_stat(struct km *k, struct km_file *f, struct lx_stat *st)
 static int sys_stat_at(struct km *k, struct task *t, int dirfd, u64 path, u64 flags,
                        struct lx_stat *st)
 {
-    char p[KM_PATH_MAX], h[KM_PATH_MAX];
+    char p[KM_PATH_MAX], g[KM_PATH_MAX], h[KM_PATH_MAX];
     if (flags & ~(u64)(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH | 0x800 /* NO_AUTOMOUNT */ |
                        0x6000 /* AT_STATX_SYNC_TYPE */))
         return -LX_EINVAL;
@@ -268,7 +290,10 @@ static int sys_stat_at(struct km *k, struct task *t, int dirfd, u64 path, u64 fl
             return f ? file_stat(k, f, st) : -LX_EBADF;
         }
     }
-    r = fs_host_path(k, t, dirfd, p, h, sizeof(h));
+    r = fs_guest_path(k, t, dirfd, p, g, sizeof(g));
+    if (r < 0) return r;
+    if (procfs_owns(k, t, g)) return procfs_stat(k, t, g, !(flags & LX_AT_SYMLINK_NOFOLLOW), st);
+    r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
     if (r < 0) return r;
     memset(st, 0, sizeof(*st));
     return sys_host(k)->stat(sys_host(k)->ctx, h, st, !(flags & LX_AT_SYMLINK_NOFOLLOW));

@@ -1,0 +1,694 @@
+/* The modelled procfs (see procfs.h): path lookup, generated status /
+ * stat / comm contents in Linux's format (fs/proc/array.c, base.c), and
+ * directory listings of a process, its task/ and fd/ directories. */
+#include "kernel-model/procfs.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define PN_NOT_MINE       1
+#define PROCFS_CAP_FULL   0x1ffffffffffull /* CAP_LAST_CAP = 40 */
+#define PROCFS_SIGQ_LIMIT 63353u           /* RLIMIT_SIGPENDING is not modelled */
+
+enum { DT_DIR_ = 4, DT_REG_ = 8, DT_LNK_ = 10 };
+
+enum pn_kind {
+    PN_SELF_LINK,        /* /proc/self, not followed */
+    PN_THREAD_SELF_LINK, /* /proc/thread-self, not followed */
+    PN_PID_DIR,          /* /proc/<pid> */
+    PN_TID_DIR,          /* /proc/<pid>/task/<tid> */
+    PN_TASK_DIR,         /* /proc/<pid>/task */
+    PN_FD_DIR,
+    PN_STATUS,
+    PN_STAT,
+    PN_COMM,
+    PN_EXE,
+    PN_FD, /* fd/<n> */
+};
+
+/* A looked-up procfs node. task is the thread the node describes: the task
+ * with pid <pid> at process level, the thread <tid> under task/. */
+struct pn {
+    enum pn_kind kind;
+    struct task *task;
+    bool tid_level;
+    int fd;
+    char canon[96]; /* the path with self/thread-self replaced by numbers */
+};
+
+static void *procfs_xcalloc(size_t n, size_t sz)
+{
+    void *p = calloc(n ? n : 1, sz);
+    if (!p) {
+        fprintf(stderr, "clonemu: out of host memory (procfs)\n");
+        abort();
+    }
+    return p;
+}
+
+/* A task has a /proc entry while it lives; a zombie leader keeps its entry
+ * (and its place in task/) until it is reaped, as in Linux, while exited
+ * non-leader threads are gone at once (release_task). */
+static bool pn_visible(const struct task *x)
+{
+    if (!x || !x->tg || x->state == TASK_DEAD) return false;
+    return x->state < TASK_ZOMBIE || x == x->tg->leader;
+}
+
+/* The next path component of *p (no leading '/'): -1 if too long. */
+static int pn_comp(const char **p, char *c, size_t n)
+{
+    const char *s = *p;
+    while (*s == '/')
+        s++;
+    size_t len = 0;
+    while (s[len] && s[len] != '/')
+        len++;
+    if (len >= n) return -1;
+    memcpy(c, s, len);
+    c[len] = '\0';
+    *p = s + len;
+    while (**p == '/')
+        (*p)++;
+    return (int)len;
+}
+
+/* Linux's name_to_int: decimal, no sign, no leading zero. -1 otherwise. */
+static int pn_number(const char *c)
+{
+    if (!c[0] || (c[0] == '0' && c[1]) || strlen(c) > 9) return -1;
+    int v = 0;
+    for (; *c; c++) {
+        if (*c < '0' || *c > '9') return -1;
+        v = v * 10 + (*c - '0');
+    }
+    return v;
+}
+
+static void pn_append(struct pn *n, const char *fmt, ...)
+{
+    size_t len = strlen(n->canon);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->canon + len, sizeof(n->canon) - len, fmt, ap);
+    va_end(ap);
+}
+
+/* Look g up. 0 with *n filled, PN_NOT_MINE, or -LX_E*. follow: a final
+ * self / thread-self is resolved to its directory. */
+static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, struct pn *n)
+{
+    char c[64];
+    memset(n, 0, sizeof(*n));
+    if (strncmp(g, "/proc/", 6) != 0 || !t->tg) return PN_NOT_MINE;
+    const char *p = g + 6;
+    if (pn_comp(&p, c, sizeof(c)) <= 0) return PN_NOT_MINE;
+    bool self = false, link = false;
+    struct task *x;
+    if (strcmp(c, "self") == 0) {
+        self = true;
+        x = t->tg->leader;
+        snprintf(n->canon, sizeof(n->canon), "/proc/%d", t->tg->tgid);
+        link = !*p && !follow;
+        n->kind = PN_SELF_LINK;
+    } else if (strcmp(c, "thread-self") == 0) {
+        self = true;
+        x = t;
+        n->tid_level = true;
+        snprintf(n->canon, sizeof(n->canon), "/proc/%d/task/%d", t->tg->tgid, t->tid);
+        link = !*p && !follow;
+        n->kind = PN_THREAD_SELF_LINK;
+    } else {
+        int pid = pn_number(c);
+        if (pid < 0) return PN_NOT_MINE;
+        x = km_find_task(k, pid);
+        if (!pn_visible(x)) return -LX_ENOENT;
+        snprintf(n->canon, sizeof(n->canon), "/proc/%d", pid);
+    }
+    if (!pn_visible(x)) return -LX_ENOENT;
+    n->task = x;
+    if (!*p) {
+        if (!link) n->kind = n->tid_level ? PN_TID_DIR : PN_PID_DIR;
+        return 0;
+    }
+    if (pn_comp(&p, c, sizeof(c)) < 0) return self ? PN_NOT_MINE : -LX_ENOENT;
+    if (!n->tid_level && strcmp(c, "task") == 0) {
+        pn_append(n, "/task");
+        if (!*p) {
+            n->kind = PN_TASK_DIR;
+            return 0;
+        }
+        if (pn_comp(&p, c, sizeof(c)) < 0) return -LX_ENOENT;
+        int tid = pn_number(c);
+        struct task *th = tid < 0 ? NULL : km_find_task(k, tid);
+        if (!pn_visible(th) || th->tg != x->tg) return -LX_ENOENT;
+        n->task = th;
+        n->tid_level = true;
+        pn_append(n, "/%d", tid);
+        if (!*p) {
+            n->kind = PN_TID_DIR;
+            return 0;
+        }
+        if (pn_comp(&p, c, sizeof(c)) < 0) return -LX_ENOENT;
+    }
+    pn_append(n, "/%s", c);
+    if (strcmp(c, "status") == 0) {
+        n->kind = PN_STATUS;
+    } else if (strcmp(c, "stat") == 0) {
+        n->kind = PN_STAT;
+    } else if (strcmp(c, "comm") == 0) {
+        n->kind = PN_COMM;
+    } else if (strcmp(c, "exe") == 0) {
+        n->kind = PN_EXE;
+    } else if (strcmp(c, "fd") == 0) {
+        n->kind = PN_FD_DIR;
+        if (*p) {
+            if (pn_comp(&p, c, sizeof(c)) < 0) return -LX_ENOENT;
+            int fd = pn_number(c);
+            if (fd < 0 || !n->task->files || !files_lookup(n->task, fd)) return -LX_ENOENT;
+            n->kind = PN_FD;
+            n->fd = fd;
+            pn_append(n, "/%d", fd);
+        }
+    } else {
+        /* Not modelled: /proc/self/... keeps its old host fallthrough. */
+        return self ? PN_NOT_MINE : -LX_ENOENT;
+    }
+    if (*p) return n->kind == PN_FD_DIR ? -LX_ENOENT : -LX_ENOTDIR;
+    return 0;
+}
+
+bool procfs_owns(struct km *k, struct task *t, const char *g)
+{
+    struct pn n;
+    return pn_lookup(k, t, g, false, &n) != PN_NOT_MINE;
+}
+
+static bool pn_is_dir(enum pn_kind kind)
+{
+    return kind == PN_PID_DIR || kind == PN_TID_DIR || kind == PN_TASK_DIR || kind == PN_FD_DIR;
+}
+static bool pn_is_link(enum pn_kind kind)
+{
+    return kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK || kind == PN_EXE || kind == PN_FD;
+}
+
+/* Permission bits as Linux's procfs shows them. */
+static u32 pn_mode(enum pn_kind kind)
+{
+    if (pn_is_dir(kind)) return LX_S_IFDIR | (kind == PN_FD_DIR ? 0500 : 0555);
+    if (kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK) return LX_S_IFLNK | 0777;
+    if (pn_is_link(kind)) return LX_S_IFLNK | (kind == PN_FD ? 0700 : 0777);
+    return LX_S_IFREG | (kind == PN_COMM ? 0644 : 0444);
+}
+
+/* The caller may look at x's fds and exe (a simplified ptrace_may_access:
+ * root or the same real uid). */
+static bool pn_may_inspect(const struct task *t, const struct task *x)
+{
+    if (!t->cred || t->cred->euid == 0 || t == x) return true;
+    return x->cred && x->cred->uid == t->cred->uid;
+}
+
+/* --- generated contents ------------------------------------------------- */
+
+struct sb {
+    char *p;
+    size_t len, cap;
+};
+
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int r = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (r < 0) abort();
+        if (b->len + (size_t)r < b->cap) {
+            b->len += (size_t)r;
+            return;
+        }
+        size_t cap = b->cap * 2 + (size_t)r;
+        char *np = procfs_xcalloc(1, cap);
+        memcpy(np, b->p, b->len);
+        free(b->p);
+        b->p = np;
+        b->cap = cap;
+    }
+}
+
+static const char *pn_state(const struct task *x)
+{
+    switch (x->state) {
+    case TASK_RUNNABLE: return "R (running)";
+    case TASK_BLOCKED: return "S (sleeping)";
+    case TASK_STOPPED: return "T (stopped)";
+    case TASK_ZOMBIE: return "Z (zombie)";
+    case TASK_DEAD: return "X (dead)";
+    }
+    return "R (running)";
+}
+
+/* SigIgn / SigCgt from the handler table (collect_sigign_sigcatch). */
+static void pn_sigign_sigcatch(const struct task *x, u64 *ign, u64 *cgt)
+{
+    *ign = *cgt = 0;
+    if (!x->sighand) return;
+    for (int s = 1; s <= LX_NSIG; s++) {
+        u64 h = x->sighand->action[s - 1].handler;
+        if (h == LX_SIG_IGN)
+            *ign |= LX_SIGBIT(s);
+        else if (h != LX_SIG_DFL)
+            *cgt |= LX_SIGBIT(s);
+    }
+}
+
+static int pn_popcount(u64 v)
+{
+    int n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+/* SigQ's first number: the signals queued for the task's real uid. The
+ * model keeps sets, not queues, so it counts the pending bits. */
+static int pn_sigq(struct km *k, const struct task *x)
+{
+    if (!x->cred) return 0;
+    int n = 0;
+    for (struct task *o = k->tasks; o; o = o->all_next) {
+        if (o->state >= TASK_ZOMBIE || !o->cred || o->cred->uid != x->cred->uid) continue;
+        n += pn_popcount(o->pending);
+        if (o->tg && o == o->tg->leader) n += pn_popcount(o->tg->shared_pending);
+    }
+    return n;
+}
+
+static int pn_ppid(const struct task *x)
+{
+    const struct task *p = x->real_parent;
+    return p && p->tg ? p->tg->tgid : 0;
+}
+
+/* proc_task_name with ESCAPE_SPACE | ESCAPE_SPECIAL: "\n" and "\\" are
+ * escaped, as are tabs and other spaces. */
+static void pn_name(struct sb *b, const struct task *x)
+{
+    for (size_t i = 0; i < sizeof(x->comm) && x->comm[i]; i++) {
+        char c = x->comm[i];
+        switch (c) {
+        case '\n': sb_printf(b, "\\n"); break;
+        case '\t': sb_printf(b, "\\t"); break;
+        case '\\': sb_printf(b, "\\\\"); break;
+        default: sb_printf(b, "%c", c);
+        }
+    }
+}
+
+/* /proc/<pid>/status in Linux 6.x's order (proc_pid_status); the Vm*
+ * memory lines and the CPU/speculation lines are not modelled. */
+static void gen_status(struct km *k, const struct task *x, struct sb *b)
+{
+    const struct tgroup *tg = x->tg;
+    const struct cred *c = x->cred;
+    sb_printf(b, "Name:\t");
+    pn_name(b, x);
+    sb_printf(b, "\n");
+    if (x->fs) sb_printf(b, "Umask:\t%04o\n", x->fs->umask);
+    sb_printf(b, "State:\t%s\n", pn_state(x));
+    sb_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", tg->tgid, x->tid,
+              pn_ppid(x));
+    sb_printf(b, "Uid:\t%u\t%u\t%u\t%u\n", c ? c->uid : 0, c ? c->euid : 0, c ? c->suid : 0,
+              c ? c->fsuid : 0);
+    sb_printf(b, "Gid:\t%u\t%u\t%u\t%u\n", c ? c->gid : 0, c ? c->egid : 0, c ? c->sgid : 0,
+              c ? c->fsgid : 0);
+    int fdsize = 0;
+    if (x->files) {
+        fdsize = 64; /* NR_OPEN_DEFAULT, doubled as the table grows */
+        while (fdsize < x->files->n)
+            fdsize *= 2;
+    }
+    sb_printf(b, "FDSize:\t%d\nGroups:\t \n", fdsize); /* no supplementary groups */
+    sb_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", tg->tgid,
+              x->tid, tg->pgid, tg->sid);
+    if (x->mm) sb_printf(b, "CoreDumping:\t0\nTHP_enabled:\t1\n");
+    sb_printf(b, "Threads:\t%d\n", tg->nr_threads);
+    sb_printf(b, "SigQ:\t%d/%u\n", pn_sigq(k, x), PROCFS_SIGQ_LIMIT);
+    u64 ign, cgt;
+    pn_sigign_sigcatch(x, &ign, &cgt);
+    sb_printf(b, "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n",
+              (unsigned long long)x->pending, (unsigned long long)tg->shared_pending,
+              (unsigned long long)x->blocked);
+    sb_printf(b, "SigIgn:\t%016llx\nSigCgt:\t%016llx\n", (unsigned long long)ign,
+              (unsigned long long)cgt);
+    u64 eff = c ? c->cap_effective & PROCFS_CAP_FULL : 0;
+    sb_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ull,
+              (unsigned long long)eff, (unsigned long long)eff);
+    sb_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", PROCFS_CAP_FULL, 0ull);
+    sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+    sb_printf(b, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+}
+
+/* /proc/<pid>/stat (do_task_stat): 52 fields; times, memory and
+ * addresses are not modelled and read 0. */
+static void gen_stat(const struct task *x, struct sb *b)
+{
+    u64 ign, cgt;
+    pn_sigign_sigcatch(x, &ign, &cgt);
+    char st = pn_state(x)[0];
+    sb_printf(b, "%d (", x->tid);
+    for (size_t i = 0; i < sizeof(x->comm) && x->comm[i]; i++)
+        sb_printf(b, "%c", x->comm[i]);
+    sb_printf(b, ") %c %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 %d 0 0 0 0 %llu", st, pn_ppid(x),
+              x->tg->pgid, x->tg->sid, x->tg->nr_threads, 18446744073709551615ull);
+    sb_printf(b, " 0 0 0 0 0 %llu %llu %llu %llu 0 0 0 %d 0 0 0 0 0 0", /* startcode..policy */
+              (unsigned long long)(x->pending & 0x7fffffffu),
+              (unsigned long long)(x->blocked & 0x7fffffffu),
+              (unsigned long long)(ign & 0x7fffffffu), (unsigned long long)(cgt & 0x7fffffffu),
+              x->exit_signal < 0 ? 0 : x->exit_signal);
+    sb_printf(b, " 0 0 0 0 0 0 0 0 %d\n", x->state >= TASK_ZOMBIE ? x->exit_code : 0);
+}
+
+static void gen_comm(const struct task *x, struct sb *b)
+{
+    sb_printf(b, "%.*s\n", (int)strnlen(x->comm, sizeof(x->comm)), x->comm);
+}
+
+/* --- directory listings --------------------------------------------------- */
+
+struct dl {
+    struct km_dirent *e;
+    int n, cap;
+};
+
+static void dl_add(struct dl *d, u64 ino, u8 type, const char *fmt, ...)
+{
+    if (d->n == d->cap) {
+        int cap = d->cap ? d->cap * 2 : 16;
+        struct km_dirent *ne = procfs_xcalloc((size_t)cap, sizeof(*ne));
+        if (d->n) memcpy(ne, d->e, (size_t)d->n * sizeof(*ne));
+        free(d->e);
+        d->e = ne;
+        d->cap = cap;
+    }
+    struct km_dirent *e = &d->e[d->n];
+    memset(e, 0, sizeof(*e));
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->name, sizeof(e->name), fmt, ap);
+    va_end(ap);
+    e->ino = ino;
+    e->type = type;
+    e->off = ++d->n;
+}
+
+/* Deterministic inode numbers: (tid, node kind, fd). */
+static u64 pn_ino(const struct task *x, enum pn_kind kind, int fd)
+{
+    return ((u64)(x ? x->tid : 0) << 24) | ((u64)kind << 16) | (u64)(fd & 0xffff);
+}
+
+static void gen_dir(const struct pn *n, struct dl *d)
+{
+    const struct task *x = n->task;
+    dl_add(d, pn_ino(x, n->kind, 0), DT_DIR_, ".");
+    dl_add(d, 1, DT_DIR_, "..");
+    switch (n->kind) {
+    case PN_PID_DIR:
+    case PN_TID_DIR:
+        /* tgid_base_stuff / tid_base_stuff order */
+        if (n->kind == PN_PID_DIR) dl_add(d, pn_ino(x, PN_TASK_DIR, 0), DT_DIR_, "task");
+        dl_add(d, pn_ino(x, PN_FD_DIR, 0), DT_DIR_, "fd");
+        dl_add(d, pn_ino(x, PN_STATUS, 0), DT_REG_, "status");
+        dl_add(d, pn_ino(x, PN_COMM, 0), DT_REG_, "comm");
+        dl_add(d, pn_ino(x, PN_STAT, 0), DT_REG_, "stat");
+        dl_add(d, pn_ino(x, PN_EXE, 0), DT_LNK_, "exe");
+        break;
+    case PN_TASK_DIR:
+        for (const struct task *th = x->tg->threads; th; th = th->tg_next)
+            if (pn_visible(th)) dl_add(d, pn_ino(th, PN_TID_DIR, 0), DT_DIR_, "%d", th->tid);
+        break;
+    case PN_FD_DIR:
+        if (x->files)
+            for (int fd = 0; fd < x->files->n; fd++)
+                if (x->files->slot[fd].f) dl_add(d, pn_ino(x, PN_FD, fd), DT_LNK_, "%d", fd);
+        break;
+    default: break;
+    }
+}
+
+/* --- path operations ---------------------------------------------------- */
+
+/* The exe of x. A zombie leader has no mm (Linux then answers ENOENT for
+ * /proc/self/exe); the model answers for its group from the caller's mm,
+ * so /proc/self/exe keeps working in a group whose main thread exited. */
+static const char *pn_exe(struct km *k, struct task *t, struct task *x)
+{
+    if (!x->mm && x->tg == t->tg) x = t;
+    return x->mm ? fs_task_exe(k, x) : NULL;
+}
+
+/* Lookup for the path operations: NOT_MINE is a caller bug (procfs_owns). */
+static int pn_lookup_owned(struct km *k, struct task *t, const char *g, bool follow, struct pn *n)
+{
+    int r = pn_lookup(k, t, g, follow, n);
+    if (r == PN_NOT_MINE) {
+        fprintf(stderr, "clonemu: procfs asked about a path it does not own: %s\n", g);
+        abort();
+    }
+    return r;
+}
+
+static bool pn_is_root(const struct task *t)
+{
+    return !t->cred || t->cred->euid == 0;
+}
+
+/* Linux's open checks: EISDIR for a directory opened for writing, ENOTDIR
+ * for O_DIRECTORY on a file, EACCES for writing a read-only file unless
+ * root (who gets EINVAL from write instead). */
+int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct km_file **out)
+{
+    struct pn n;
+    int r = pn_lookup_owned(k, t, g, true, &n);
+    if (r < 0) return r;
+    if ((flags & LX_O_CREAT) && (flags & LX_O_EXCL)) return -LX_EEXIST;
+    bool wr = (flags & LX_O_ACCMODE) != LX_O_RDONLY;
+    bool dir = pn_is_dir(n.kind);
+    if ((n.kind == PN_FD_DIR || n.kind == PN_EXE) && !pn_may_inspect(t, n.task)) return -LX_EACCES;
+    if (dir && wr) return -LX_EISDIR;
+    if (!dir && (flags & LX_O_DIRECTORY)) return -LX_ENOTDIR;
+    if (n.kind == PN_EXE || n.kind == PN_FD) return -LX_ENOENT; /* not followable */
+    if (wr && !pn_is_root(t) && !(n.kind == PN_COMM && t->tg == n.task->tg)) return -LX_EACCES;
+    struct km_file *f = file_new(dir ? KM_FILE_PROCDIR : KM_FILE_PROC, flags, n.canon);
+    struct procfs_data *d = procfs_xcalloc(1, sizeof(*d));
+    f->proc = d;
+    d->tid = n.task->tid;
+    if (!dir) { /* directories list at the first getdents64 (procfs_readdir) */
+        struct sb b = {procfs_xcalloc(1, 1024), 0, 1024};
+        if (n.kind == PN_STATUS) gen_status(k, n.task, &b);
+        if (n.kind == PN_STAT) gen_stat(n.task, &b);
+        if (n.kind == PN_COMM) gen_comm(n.task, &b);
+        d->is_comm = n.kind == PN_COMM;
+        d->buf = b.p;
+        d->len = b.len;
+    }
+    *out = f;
+    return 0;
+}
+
+static void pn_fill_stat(struct km *k, const struct task *x, enum pn_kind kind, int fd,
+                         struct lx_stat *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->mode = pn_mode(kind);
+    st->ino = pn_ino(x, kind, fd);
+    st->nlink = pn_is_dir(kind) ? 2 : 1;
+    st->uid = x && x->cred ? x->cred->euid : 0;
+    st->gid = x && x->cred ? x->cred->egid : 0;
+    st->blksize = 1024;
+    st->dev = 0x16; /* proc's anonymous device (0:22) */
+    if (kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK) st->uid = st->gid = 0;
+    i64 sec = (i64)(k->now_ns / 1000000000u), nsec = (i64)(k->now_ns % 1000000000u);
+    st->atime_sec = st->mtime_sec = st->ctime_sec = sec;
+    st->atime_nsec = st->mtime_nsec = st->ctime_nsec = nsec;
+}
+
+int procfs_stat(struct km *k, struct task *t, const char *g, bool follow, struct lx_stat *st)
+{
+    struct pn n;
+    int r = pn_lookup_owned(k, t, g, follow, &n);
+    if (r < 0) return r;
+    pn_fill_stat(k, n.task, n.kind, n.fd, st);
+    if (n.kind == PN_TASK_DIR || n.kind == PN_PID_DIR) st->nlink = 2 + (u64)n.task->tg->nr_threads;
+    return 0;
+}
+
+int procfs_access(struct km *k, struct task *t, const char *g, int mode)
+{
+    struct pn n;
+    int r = pn_lookup_owned(k, t, g, true, &n);
+    if (r < 0) return r;
+    u32 m = pn_mode(n.kind) & 0777;
+    if (pn_is_root(t)) {
+        if ((mode & 1) && !(m & 0111)) return -LX_EACCES;
+        return 0;
+    }
+    bool owner = t->cred && n.task->cred && t->cred->euid == n.task->cred->euid;
+    u32 bits = owner ? (m >> 6) & 7 : m & 7;
+    return ((u32)mode & ~bits) ? -LX_EACCES : 0;
+}
+
+/* The text of an fd link (proc_fd_link / d_path of the description). */
+static i64 pn_fd_text(struct km_file *f, char *out, size_t n)
+{
+    switch (f->kind) {
+    case KM_FILE_PIPE: return snprintf(out, n, "pipe:[%d]", f->pipe->id);
+    case KM_FILE_PIDFD: return snprintf(out, n, "anon_inode:[pidfd]");
+    default: return snprintf(out, n, "%s", f->path ? f->path : "");
+    }
+}
+
+i64 procfs_readlink(struct km *k, struct task *t, const char *g, char *out, size_t n)
+{
+    struct pn p;
+    int r = pn_lookup_owned(k, t, g, false, &p);
+    if (r < 0) return r;
+    i64 len;
+    switch (p.kind) {
+    case PN_SELF_LINK: len = snprintf(out, n, "%d", t->tg->tgid); break;
+    case PN_THREAD_SELF_LINK: len = snprintf(out, n, "%d/task/%d", t->tg->tgid, t->tid); break;
+    case PN_EXE: {
+        if (!pn_may_inspect(t, p.task)) return -LX_EACCES;
+        const char *exe = pn_exe(k, t, p.task);
+        if (!exe) return -LX_ENOENT;
+        len = snprintf(out, n, "%s", exe);
+        break;
+    }
+    case PN_FD:
+        if (!pn_may_inspect(t, p.task)) return -LX_EACCES;
+        len = pn_fd_text(files_lookup(p.task, p.fd), out, n);
+        break;
+    default: return -LX_EINVAL;
+    }
+    return len < (i64)n ? len : (i64)n - 1;
+}
+
+int procfs_follow(struct km *k, struct task *t, const char *g, char *out, size_t n)
+{
+    struct pn p;
+    int r = pn_lookup(k, t, g, true, &p);
+    if (r == PN_NOT_MINE || (r == 0 && p.kind != PN_EXE && p.kind != PN_FD)) return 0;
+    if (r < 0) return r;
+    if (!pn_may_inspect(t, p.task)) return -LX_EACCES;
+    const char *target = NULL;
+    if (p.kind == PN_EXE) {
+        target = pn_exe(k, t, p.task);
+        if (!target) return -LX_ENOENT;
+    } else {
+        struct km_file *f = files_lookup(p.task, p.fd);
+        /* Reopening through an fd link works for descriptions with a path
+         * (stdio's are /dev/stdin...); pipes and pidfds are not modelled:
+         * open then fails with ENOENT. */
+        bool by_path = f->path && f->kind != KM_FILE_PIPE && f->kind != KM_FILE_PIDFD;
+        if (!by_path) return 0;
+        target = f->path;
+    }
+    if (strlen(target) + 1 > n) return -LX_ENAMETOOLONG;
+    memcpy(out, target, strlen(target) + 1);
+    return 1;
+}
+
+/* --- description operations ---------------------------------------------- */
+
+i64 procfs_read(struct task *t, struct km_file *f, u64 addr, u64 n, i64 off)
+{
+    struct procfs_data *d = f->proc;
+    if (f->kind == KM_FILE_PROCDIR) return -LX_EISDIR;
+    u64 pos = off < 0 ? d->pos : (u64)off;
+    if (pos >= d->len || n == 0) return 0;
+    u64 c = d->len - pos < n ? d->len - pos : n;
+    if (mm_write(t->mm, addr, d->buf + pos, (size_t)c) < 0) return -LX_EFAULT;
+    if (off < 0) d->pos += c;
+    return (i64)c;
+}
+
+/* Only comm is writable (comm_write): the first 15 bytes become the name
+ * of a thread of the writer's own group. Other files: EINVAL (no write
+ * operation; reached only by root, others fail at open). */
+i64 procfs_write(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n)
+{
+    struct procfs_data *d = f->proc;
+    if (f->kind == KM_FILE_PROCDIR) return -LX_EISDIR;
+    if (!d->is_comm) return -LX_EINVAL;
+    char buf[16] = {0};
+    size_t c = n > 15 ? 15 : (size_t)n;
+    if (mm_read(t->mm, addr, buf, c) < 0) return -LX_EFAULT;
+    struct task *x = km_find_task(k, d->tid);
+    if (!pn_visible(x)) return -LX_ESRCH;
+    if (x->tg != t->tg) return -LX_EINVAL;
+    memcpy(x->comm, buf, sizeof(x->comm));
+    return (i64)n;
+}
+
+/* seq_lseek: SEEK_SET and SEEK_CUR; directories rewind with SEEK_SET. */
+i64 procfs_lseek(struct km_file *f, i64 off, int whence)
+{
+    struct procfs_data *d = f->proc;
+    i64 base = whence == LX_SEEK_SET ? 0 : whence == LX_SEEK_CUR ? (i64)d->pos : -1;
+    if (base < 0 || base + off < 0) return -LX_EINVAL;
+    d->pos = (u64)(base + off);
+    if (f->kind == KM_FILE_PROCDIR && d->pos == 0) { /* a rewind lists afresh */
+        free(d->ent);
+        d->ent = NULL;
+        d->nent = 0;
+    }
+    return (i64)d->pos;
+}
+
+int procfs_fstat(struct km *k, struct km_file *f, struct lx_stat *st)
+{
+    /* The node of the canonical path it was opened with (never spelled
+     * with self, so any task of the model can look it up); if the task is
+     * gone, a stat of the right type still answers (Linux keeps the inode). */
+    struct pn n;
+    struct task *x = km_find_task(k, f->proc->tid);
+    if (x && x->tg && pn_lookup(k, x, f->path, true, &n) == 0) {
+        pn_fill_stat(k, n.task, n.kind, n.fd, st);
+        return 0;
+    }
+    pn_fill_stat(k, NULL, f->kind == KM_FILE_PROCDIR ? PN_PID_DIR : PN_STATUS, 0, st);
+    return 0;
+}
+
+int procfs_readdir(struct km *k, struct km_file *f, struct km_dirent *d)
+{
+    struct procfs_data *p = f->proc;
+    if (!p->ent) {
+        /* Listed when first read (and again after a rewind), like Linux's
+         * readdir: an fd opened on fd/ sees itself, task/ the threads of
+         * that moment. A vanished task lists nothing (Linux: ENOENT). */
+        struct pn n;
+        struct task *x = km_find_task(k, p->tid);
+        struct dl l = {0};
+        if (!x || !x->tg || pn_lookup(k, x, f->path, true, &n) != 0) return 0;
+        gen_dir(&n, &l);
+        p->ent = l.e;
+        p->nent = l.n;
+    }
+    if (p->pos >= (u64)p->nent) return 0;
+    *d = p->ent[p->pos++];
+    return 1;
+}
+
+void procfs_release(struct km_file *f)
+{
+    if (!f->proc) return;
+    free(f->proc->buf);
+    free(f->proc->ent);
+    free(f->proc);
+    f->proc = NULL;
+}
