@@ -530,6 +530,7 @@ static void ucx_regs_save(struct task *t, struct km_regs *r)
     ctx_make_live(c);
     memset(r, 0, sizeof(*r));
     ucx_regs_arch(c)->regs_save(c->eng->uc, r);
+    if (c->eng->ua->tls_get) r->tls = c->eng->ua->tls_get(c->eng); /* s390x a0:a1 */
     r->orig_arg0 = c->orig_arg0;
 }
 
@@ -538,6 +539,7 @@ static void ucx_regs_load(struct task *t, const struct km_regs *r)
     struct uctx *c = ctx_of(t);
     ctx_make_live(c);
     ucx_regs_arch(c)->regs_load(c->eng->uc, r);
+    if (c->eng->ua->tls_set) c->eng->ua->tls_set(c->eng, r->tls); /* s390x a0:a1 */
 }
 
 static void ucx_set_reg(struct task *t, enum cpu_reg r, u64 v)
