@@ -45,6 +45,35 @@ static i64 copy_vec(struct task *t, u64 uvec, char ***out, size_t *budget)
     }
 }
 
+/* de_thread from a non-leader: the exec'ing thread takes over the dead
+ * leader's pid, parent and place among its siblings; the old leader is
+ * released. */
+static void exec_take_over_leader(struct km *k, struct task *t)
+{
+    struct tgroup *tg = t->tg;
+    struct task *old = tg->leader;
+    int old_tid = t->tid;
+    t->tid = old->tid;
+    old->tid = old_tid;
+    struct task *parent = old->real_parent;
+    for (struct task **pp = &parent->children; *pp; pp = &(*pp)->sibling)
+        if (*pp == old) {
+            *pp = t;
+            t->sibling = old->sibling;
+            old->sibling = NULL;
+            break;
+        }
+    t->real_parent = parent;
+    t->exit_signal = LX_SIGCHLD;
+    old->exit_signal = -1;
+    tg->leader = t;
+    old->state = TASK_DEAD;
+    km_ev_begin(k, "exec_take_over", t);
+    km_ev_int(k, "from_tid", old_tid);
+    km_ev_int(k, "tid", t->tid);
+    km_ev_end(k);
+}
+
 i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp)
 {
     char path[4096], host[4096];
@@ -71,6 +100,8 @@ i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp)
     /* de_thread: every other thread of the group dies. */
     for (struct task *th = t->tg->threads; th; th = th->tg_next)
         if (th != t && th->state < TASK_ZOMBIE) km_task_exit(k, th, LX_SIGKILL);
+    if (t != t->tg->leader)
+        exec_take_over_leader(k, t);
     futex_exit_robust_list(k, t);
     t->robust_list = t->robust_len = 0;
     km_mm_release(k, t, "exec");

@@ -146,8 +146,17 @@ static void notify_parent(struct km *k, struct task *leader)
         if (sa->handler == LX_SIG_IGN || (sa->flags & LX_SA_NOCLDWAIT))
             autoreap = true;
     }
-    if (sig > 0 && p != k->init)
-        km_send_signal(k, NULL, p, sig, true, (status & 0x7f) ? LX_CLD_KILLED : LX_CLD_EXITED);
+    if (sig > 0 && p != k->init) {
+        struct km_siginfo si = {.signo = sig,
+                                .layout = KM_SIL_CHLD,
+                                .code = (status & 0x7f) == 0 ? LX_CLD_EXITED
+                                        : (status & 0x80)    ? LX_CLD_DUMPED
+                                                             : LX_CLD_KILLED,
+                                .pid = leader->tg->tgid,
+                                .uid = leader->exit_uid,
+                                .status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff};
+        km_send_signal_info(k, NULL, p, true, &si);
+    }
     km_wake_all(k, KM_WAIT_CHILD, 0);
     km_wake_all(k, KM_WAIT_POLL, 0);
     if (autoreap)
@@ -183,10 +192,17 @@ void km_task_exit(struct km *k, struct task *t, int status)
         return;
     if (t->state == TASK_BLOCKED && t->wait.kind == KM_WAIT_FUTEX)
         futex_cancel_wait(k, t);
+    if (t->state == TASK_BLOCKED) { /* nothing may wake a dying task */
+        t->state = TASK_RUNNABLE;
+        t->wait = (struct km_wait){0};
+    }
     t->psys.active = false;
     futex_exit_robust_list(k, t);
     km_mm_release(k, t, "exit");
     t->exit_code = status;
+    t->exit_uid = t->cred ? t->cred->uid : 0;
+    km_sigq_free(&t->sigq);
+    t->pending = 0;
     t->tg->nr_threads--;
     bool leader = t == t->tg->leader;
     km_ev_begin(k, "exit", t);

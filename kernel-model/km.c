@@ -291,7 +291,8 @@ static void sched_fire_timers(struct km *k)
         struct tgroup *tg = t->tg;
         if (t == tg->leader && tg->alarm_deadline_ns && tg->alarm_deadline_ns <= k->now_ns &&
             tg->nr_threads > 0) {
-            tg->alarm_deadline_ns = 0;
+            /* ITIMER_REAL: re-armed by its interval, if any */
+            tg->alarm_deadline_ns = tg->itimer_interval_ns ? k->now_ns + tg->itimer_interval_ns : 0;
             km_send_signal(k, NULL, t, LX_SIGALRM, true, LX_SI_KERNEL);
         }
     }
@@ -315,7 +316,7 @@ static u64 sched_next_deadline(const struct km *k)
 
 static bool task_can_run(const struct km *k, const struct task *t)
 {
-    return t != k->init && t->state == TASK_RUNNABLE;
+    return km_task_can_run(k, t);
 }
 
 struct task *km_sched_next(struct km *k)

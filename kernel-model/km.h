@@ -35,7 +35,8 @@ enum km_wait_kind {
     KM_WAIT_SLEEP, /* nanosleep: only the deadline wakes it */
     KM_WAIT_PIPE,  /* key = pipe id */
     KM_WAIT_POLL,  /* poll/ppoll: any file state change */
-    KM_WAIT_PAUSE, /* pause/sigsuspend (signal issue) */
+    KM_WAIT_PAUSE,   /* pause/sigsuspend: only a signal wakes it */
+    KM_WAIT_SIGWAIT, /* rt_sigtimedwait: re-run when a signal arrives */
 };
 
 struct km_wait {
@@ -54,6 +55,7 @@ struct km_pending_sys {
     enum lx_sysno sysno;
     u32 arch_nr;
     u64 args[6];
+    u64 deadline_ns; /* the deadline it blocked with (a re-run keeps it) */
 };
 
 /* Refcounted resources a clone shares or copies. Each has a stable id for
@@ -110,6 +112,12 @@ struct tgroup {
     int group_exit_code; /* wait status */
     bool is_child_subreaper, has_child_subreaper;
     u64 shared_pending; /* process-directed pending signals */
+    struct km_sigq *sigq; /* their siginfo, in arrival order */
+    struct task *curr_target; /* complete_signal's rotating target */
+    bool stopped;       /* group stop in effect */
+    int stop_signal;    /* the signal that stopped it */
+    bool stop_report, cont_report; /* not yet reported by wait (WUNTRACED/WCONTINUED) */
+    u64 itimer_interval_ns; /* ITIMER_REAL period (alarm_deadline_ns is its next expiry) */
     u64 alarm_deadline_ns;
     u64 rlim_nofile, rlim_nproc, rlim_stack, rlim_core;
     bool pidfd_poll_ready; /* the group has exited (pidfd POLLIN) */
@@ -132,6 +140,7 @@ struct task {
 
     int exit_signal;    /* -1 for threads */
     int exit_code;      /* wait status of this task */
+    u32 exit_uid;       /* real uid at exit (siginfo si_uid for the parent) */
     bool exit_reported; /* a WNOWAIT-less wait consumed it */
 
     const struct km_abi *abi;
@@ -146,6 +155,13 @@ struct task {
 
     u64 blocked; /* signal mask */
     u64 pending; /* thread-directed pending signals */
+    struct km_sigq *sigq;  /* their siginfo, in arrival order */
+    bool sigpending;       /* TIF_SIGPENDING: chosen to handle a signal */
+    u64 saved_sigmask;     /* sigsuspend: the mask to restore (restore_sigmask) */
+    bool restore_sigmask;
+    u64 real_blocked;      /* rt_sigtimedwait: the mask while waiting */
+    bool sigwait_active;
+    struct km_altstack altstack;
     u64 set_child_tid, clear_child_tid;
     u64 robust_list, robust_len;
     struct task *vfork_parent; /* the parent frozen until we exec or exit */
@@ -195,6 +211,7 @@ struct km_options {
     u32 uid, gid;
     const char *root; /* host directory guest paths resolve under ("" = /) */
     const char *hostname;
+    bool signal_target_seeded; /* --signal-target=seeded */
 };
 
 struct km {
@@ -270,6 +287,14 @@ void km_group_exit(struct km *k, struct task *t, int status);
  * stop), or record it pending when a handler is installed. */
 void km_send_signal(struct km *k, struct task *sender, struct task *target, int sig, bool group,
                     int si_code);
+/* Queue a signal with its siginfo for target (a thread, or the process
+ * if group) and choose the thread that handles it (complete_signal). */
+void km_send_signal_info(struct km *k, struct task *sender, struct task *target, bool group,
+                         const struct km_siginfo *info);
+/* Take the next pending signal not in mask_blocked (thread's, then group's). */
+int km_dequeue_signal(struct task *t, u64 mask_blocked, struct km_siginfo *info);
+void km_sigq_free(struct km_sigq **q);
+bool km_task_on_altstack(struct km *k, struct task *t);
 /* The CPU faulted (SIGSEGV/SIGILL/SIGFPE/SIGBUS/SIGTRAP) in task t. */
 void km_force_signal(struct km *k, struct task *t, int sig, int si_code, u64 addr);
 

@@ -97,13 +97,37 @@ i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, in
             if (!wait_id_matches(t, c, idtype, id) || !wait_eligible(c, options))
                 continue;
             any = true;
+            /* wait_task_stopped / wait_task_continued: reported once each */
+            struct tgroup *ctg = c->tg;
+            bool stopped = (options & LX_WSTOPPED) && ctg->stopped && ctg->stop_report &&
+                           !task_group_dead(c);
+            bool contd = (options & LX_WCONTINUED) && ctg->cont_report && !task_group_dead(c);
+            if (stopped || contd) {
+                *status_out = stopped ? (ctg->stop_signal << 8) | 0x7f : 0xffff;
+                *si_pid = c->tid;
+                *si_uid = c->cred ? c->cred->uid : 0;
+                *si_code = stopped ? LX_CLD_STOPPED : LX_CLD_CONTINUED;
+                *si_status = stopped ? ctg->stop_signal : LX_SIGCONT;
+                km_ev_begin(k, "wait", t);
+                km_ev_int(k, "child", c->tid);
+                km_ev_str(k, "result", stopped ? "stopped" : "continued");
+                km_ev_int(k, "nowait", (options & LX_WNOWAIT) != 0);
+                km_ev_end(k);
+                if (!(options & LX_WNOWAIT)) {
+                    if (stopped)
+                        ctg->stop_report = false;
+                    else
+                        ctg->cont_report = false;
+                }
+                return c->tid;
+            }
             if (!(options & LX_WEXITED) || c->state != TASK_ZOMBIE || !task_group_dead(c))
                 continue;
             int st = c->tg->group_exit ? c->tg->group_exit_code : c->exit_code;
             int pid = c->tid;
             *status_out = st;
             *si_pid = pid;
-            *si_uid = t->cred->uid;
+            *si_uid = c->exit_uid;
             if ((st & 0x7f) == 0) {
                 *si_code = LX_CLD_EXITED;
                 *si_status = (st >> 8) & 0xff;

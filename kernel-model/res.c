@@ -20,7 +20,10 @@ struct tgroup *tgroup_new(int tgid)
 
 void tgroup_put(struct tgroup *tg)
 {
-    if (tg && --tg->refs == 0) free(tg);
+    if (tg && --tg->refs == 0) {
+        km_sigq_free(&tg->sigq);
+        free(tg);
+    }
 }
 
 struct cred *cred_new(u32 uid, u32 gid)

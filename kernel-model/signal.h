@@ -32,6 +32,12 @@ void km_siginfo_encode(const struct km_siginfo *si, bool big_endian, u8 out[128]
 /* The reverse, for rt_sigqueueinfo: the layout is chosen from signo/code. */
 void km_siginfo_decode(const u8 in[128], bool big_endian, struct km_siginfo *si);
 
+/* A queued signal (thread or group queue). */
+struct km_sigq {
+    struct km_siginfo info;
+    struct km_sigq *next;
+};
+
 /* sigaltstack state of a task (stack_t: ss_sp, ss_flags, ss_size). */
 #define LX_SS_ONSTACK 1
 #define LX_SS_DISABLE 2

@@ -25,6 +25,8 @@ extern const struct km_sys_entry km_sys_file[];  /* sys_file.c: fds, paths, pipe
 extern const struct km_sys_entry km_sys_mem[];   /* sys_mem.c: brk, mmap, munmap, mprotect, ... */
 extern const struct km_sys_entry
     km_sys_misc[]; /* sys_misc.c: uname, time, sleep, rlimits, signals state, prctl */
+/* sys_signal.c: sigsuspend, pause, sigtimedwait, sigreturn, sigqueueinfo, sigaltstack, itimers */
+extern const struct km_sys_entry km_sys_signal[];
 
 const struct km_sys_entry *km_sys_lookup(enum lx_sysno n);
 

@@ -444,25 +444,6 @@ static i64 sys_rt_sigprocmask(struct km *k, struct task *t, const u64 a[6])
     return 0;
 }
 
-/* sigaltstack: validated, not yet stored; the old stack always reads as
- * disabled (no handler runs on an alternate stack yet). */
-static i64 sys_sigaltstack(struct km *k, struct task *t, const u64 a[6])
-{
-    (void)k;
-    if (a[0]) {
-        u8 b[24];
-        if (mm_read(t->mm, a[0], b, sizeof b)) return -LX_EFAULT;
-        u32 flags = lx_get32(km_guest_be(t), b + 8) & ~LX_SS_AUTODISARM;
-        if (flags != 0 && flags != LX_SS_ONSTACK && flags != LX_SS_DISABLE) return -LX_EINVAL;
-    }
-    if (a[1]) {
-        u8 b[24] = {0};
-        lx_put32(km_guest_be(t), b + 8, LX_SS_DISABLE);
-        if (mm_write(t->mm, a[1], b, sizeof b)) return -LX_EFAULT;
-    }
-    return 0;
-}
-
 /* alarm(sec): the previous alarm's remaining seconds (rounded to nearest,
  * at least 1 while armed, as Linux); the scheduler fires SIGALRM. */
 static i64 sys_alarm(struct km *k, struct task *t, const u64 a[6])
@@ -475,6 +456,7 @@ static i64 sys_alarm(struct km *k, struct task *t, const u64 a[6])
         if (!left) left = 1;
     }
     t->tg->alarm_deadline_ns = sec ? k->now_ns + (u64)sec * NS_PER_SEC : 0;
+    t->tg->itimer_interval_ns = 0; /* alarm() is a one-shot ITIMER_REAL */
     return (i64)left;
 }
 
@@ -659,7 +641,6 @@ const struct km_sys_entry km_sys_misc[] = {
     {LX_SYS_sysinfo, sys_sysinfo, "p"},
     {LX_SYS_rt_sigaction, sys_rt_sigaction, "Sppu"},
     {LX_SYS_rt_sigprocmask, sys_rt_sigprocmask, "dppu"},
-    {LX_SYS_sigaltstack, sys_sigaltstack, "pp"},
     {LX_SYS_alarm, sys_alarm, "u"},
     {LX_SYS_arch_prctl, sys_arch_prctl, "xx"},
     {LX_SYS_prctl, sys_prctl, "dxxxx"},

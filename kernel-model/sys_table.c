@@ -13,7 +13,7 @@ static bool table_ready;
 static void table_build(void)
 {
     const struct km_sys_entry *const segs[] = {km_sys_proc, km_sys_futex, km_sys_file, km_sys_mem,
-                                               km_sys_misc};
+                                               km_sys_misc, km_sys_signal};
     for (size_t s = 0; s < sizeof segs / sizeof segs[0]; s++)
         for (const struct km_sys_entry *e = segs[s]; e->sysno != LX_SYS_NONE; e++) {
             if (table[e->sysno]) km_panic("syscall handled by two modules");
@@ -119,6 +119,7 @@ static i64 dispatch(struct km *k, struct task *t, const struct km_sys_entry *e, 
     if (r == KM_BLOCKED) {
         t->psys.active = true;
         t->psys.sysno = e->sysno;
+        t->psys.deadline_ns = t->wait.deadline_ns;
         memcpy(t->psys.args, a, sizeof t->psys.args);
         return r;
     }

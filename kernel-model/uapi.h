@@ -66,6 +66,8 @@ typedef int64_t i64;
 #define LX_ETIMEDOUT      110
 #define LX_ERESTARTSYS    512
 #define LX_ERESTARTNOINTR 513
+#define LX_ERESTARTNOHAND 514
+#define LX_ERESTART_RESTARTBLOCK 516
 #define LX_MAX_ERRNO      4095
 
 /* clone flags */

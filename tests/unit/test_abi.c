@@ -304,7 +304,8 @@ static void test_registry_and_constants(void)
     CHECK(km_abi_by_machine(62) == &km_abi_x86_64, "km_abi_by_machine(62)");
     CHECK(km_abi_by_machine(183) == &km_abi_aarch64, "km_abi_by_machine(183)");
     CHECK(km_abi_by_machine(0) == NULL, "km_abi_by_machine(0) not NULL");
-    CHECK(km_abi_by_machine(22) == NULL, "km_abi_by_machine(22 = s390) not NULL");
+    CHECK(km_abi_by_machine(22) == &km_abi_s390x, "km_abi_by_machine(22 = s390x)");
+    CHECK(km_abi_by_machine(3) == NULL, "km_abi_by_machine(3 = i386) not NULL");
     CHECK(km_abi_by_machine(40) == NULL, "km_abi_by_machine(40 = arm) not NULL");
     CHECK(km_abi_by_name("x86_64") == &km_abi_x86_64, "km_abi_by_name(x86_64)");
     CHECK(km_abi_by_name("aarch64") == &km_abi_aarch64, "km_abi_by_name(aarch64)");
