@@ -85,6 +85,26 @@ static u64 host_cpu_get_tls(void *ctx, struct task *t)
     return cpu_for(t->abi)->get_reg(t, CPU_REG_TLS);
 }
 
+/* Signal delivery (km_return_to_user): the syscall return register and
+ * the whole register file as struct km_regs. */
+static void host_cpu_set_return(void *ctx, struct task *t, i64 v)
+{
+    (void)ctx;
+    cpu_for(t->abi)->set_reg(t, CPU_REG_RET, (u64)v);
+}
+
+static void host_cpu_regs_save(void *ctx, struct task *t, struct km_regs *r)
+{
+    (void)ctx;
+    cpu_for(t->abi)->regs_save(t, r);
+}
+
+static void host_cpu_regs_load(void *ctx, struct task *t, const struct km_regs *r)
+{
+    (void)ctx;
+    cpu_for(t->abi)->regs_load(t, r);
+}
+
 /* execve: the new image in a fresh mm and t's registers reset for it.
  * Replaces t's register context (the old image is gone either way once
  * the ELF is mapped, as after Linux's point of no return). */
@@ -129,6 +149,9 @@ void runloop_host_init(struct km_host *h, struct km *k)
     h->cpu_free = host_cpu_free;
     h->cpu_set_tls = host_cpu_set_tls;
     h->cpu_get_tls = host_cpu_get_tls;
+    h->cpu_set_return = host_cpu_set_return;
+    h->cpu_regs_save = host_cpu_regs_save;
+    h->cpu_regs_load = host_cpu_regs_load;
     h->exec_load = host_exec_load;
 }
 
@@ -179,21 +202,19 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
 
 /* --- the loop ------------------------------------------------------------ */
 
-/* Writes a syscall result unless the model said not to, or the task died
- * during the syscall (a fatal signal, exit_group; its registers may be
- * freed already if it was reaped). */
-static void finish_syscall(const struct cpu_ops *cpu, struct task *t, i64 r)
-{
-    if (r == KM_NORET || r == KM_BLOCKED || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
-        return;
-    cpu->set_reg(t, CPU_REG_RET, (u64)r);
-}
-
-/* Runs t for one slice: until it blocks, leaves RUNNABLE, faults, the
- * model asks for a reschedule or the block budget is used up. */
-static void run_slice(struct km *k, struct task *t)
+/* Runs t for one slice: until it blocks, leaves RUNNABLE, faults fatally,
+ * the model asks for a reschedule or the block budget is used up. Every
+ * return to guest code goes through km_return_to_user (km.h): it writes
+ * a syscall's result (unless the syscall is restarted) and delivers
+ * pending signals, after which t may be dead or stopped. entered: that
+ * was just done for t (a resumed syscall), so the slice starts directly. */
+static void run_slice(struct km *k, struct task *t, bool entered)
 {
     const struct cpu_ops *cpu = cpu_for(t->abi);
+    if (!entered) {
+        km_return_to_user(k, t, KM_NORET);
+        if (!km_task_can_run(k, t)) return;
+    }
     u64 budget = km_sched_slice(k);
     if (budget == 0) budget = 1;
     while (budget > 0) {
@@ -205,13 +226,17 @@ static void run_slice(struct km *k, struct task *t)
         if (s.kind == CPU_STOP_FAULT) {
             runloop_diag(k, "tid %d: %s", t->tid, s.what);
             km_force_signal(k, t, s.sig, s.si_code, s.addr);
+            km_return_to_user(k, t, KM_NORET);
+            /* The slice ends: a fault may use no block (a repeating fault
+             * would never use up the budget); a handler runs next slice. */
             return;
+        } else {
+            i64 r = km_syscall(k, t, s.nr, s.args);
+            if (r == KM_BLOCKED) return;
+            /* execve replaced the backend's context; the ABI stays. */
+            km_return_to_user(k, t, r);
         }
-        i64 r = km_syscall(k, t, s.nr, s.args);
-        if (r == KM_BLOCKED) return;
-        /* execve replaced the backend's context; the ABI stays. */
-        finish_syscall(cpu, t, r);
-        if (t->state != TASK_RUNNABLE || k->need_resched) {
+        if (!km_task_can_run(k, t) || k->need_resched) {
             k->need_resched = false;
             return;
         }
@@ -243,15 +268,17 @@ int runloop_run(struct km *k)
         struct task *t = km_sched_next(k);
         if (!t) break;
         task_get(t); /* the task may exit (and be reaped) during its slice */
-        bool can_run = true;
+        bool can_run = true, entered = false;
         if (t->psys.active) { /* woken with a pending syscall: finish it first */
             i64 r = km_syscall_resume(k, t);
-            if (r == KM_BLOCKED)
+            if (r == KM_BLOCKED) {
                 can_run = false;
-            else
-                finish_syscall(cpu_for(t->abi), t, r);
+            } else {
+                km_return_to_user(k, t, r);
+                entered = true;
+            }
         }
-        if (can_run && t->state == TASK_RUNNABLE) run_slice(k, t);
+        if (can_run && km_task_can_run(k, t)) run_slice(k, t, entered);
         task_put(k, t);
     }
     if (!km_all_exited(k)) return report_deadlock(k);
