@@ -250,7 +250,8 @@ static bool may_signal(const struct task *from, const struct task *to)
            a->uid == b->suid;
 }
 
-static i64 kill_one(struct km *k, struct task *t, struct task *target, int sig, bool group)
+static i64 kill_one(struct km *k, struct task *t, struct task *target, int sig, bool group,
+                    int si_code)
 {
     if (group) {
         /* A process-directed signal goes to a live thread: the leader may
@@ -264,7 +265,7 @@ static i64 kill_one(struct km *k, struct task *t, struct task *target, int sig, 
     if (!may_signal(t, target))
         return -LX_EPERM;
     if (sig)
-        km_send_signal(k, t, target, sig, group, LX_SI_USER);
+        km_send_signal(k, t, target, sig, group, si_code);
     return 0;
 }
 
@@ -278,7 +279,7 @@ static i64 sys_kill(struct km *k, struct task *t, const u64 a[6])
         struct task *target = km_find_task(k, (int)pid);
         if (!target || target != target->tg->leader || target->tg->nr_threads == 0)
             return target && target->state == TASK_ZOMBIE ? 0 : -LX_ESRCH;
-        return kill_one(k, t, target, sig, true);
+        return kill_one(k, t, target, sig, true, LX_SI_USER);
     }
     /* 0: caller's group; -1: everyone but init and the caller; < -1: -pgrp */
     i64 pgrp = pid == 0 ? t->tg->pgid : -pid;
@@ -290,7 +291,7 @@ static i64 sys_kill(struct km *k, struct task *t, const u64 a[6])
         if (pid == -1 ? p->tg == t->tg : p->tg->pgid != pgrp)
             continue;
         count++;
-        i64 r = kill_one(k, t, p, sig, true);
+        i64 r = kill_one(k, t, p, sig, true, LX_SI_USER);
         if (r == 0 || result == -LX_ESRCH)
             result = r;
     }
@@ -308,7 +309,7 @@ static i64 sys_tgkill(struct km *k, struct task *t, const u64 a[6])
     struct task *target = km_find_task(k, (int)tid);
     if (!target || target->state >= TASK_ZOMBIE || target->tg->tgid != tgid)
         return -LX_ESRCH;
-    return kill_one(k, t, target, sig, false);
+    return kill_one(k, t, target, sig, false, LX_SI_TKILL);
 }
 
 static i64 sys_tkill(struct km *k, struct task *t, const u64 a[6])
@@ -320,7 +321,7 @@ static i64 sys_tkill(struct km *k, struct task *t, const u64 a[6])
     struct task *target = km_find_task(k, (int)tid);
     if (!target || target->state >= TASK_ZOMBIE)
         return -LX_ESRCH;
-    return kill_one(k, t, target, sig, false);
+    return kill_one(k, t, target, sig, false, LX_SI_TKILL);
 }
 
 static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
@@ -338,7 +339,7 @@ static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
         return -LX_ESRCH;
     if (a[2]) /* a siginfo from the caller: only for its own group, as Linux */
         return -LX_EINVAL;
-    return kill_one(k, t, target, sig, true);
+    return kill_one(k, t, target, sig, true, LX_SI_USER);
 }
 
 /* rt_sigpending: the thread's and the group's pending sets, as far as
