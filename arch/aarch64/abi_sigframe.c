@@ -13,9 +13,11 @@
  * keep ESR values). Offsets checked against glibc's ucontext_t with
  * aarch64-linux-gnu-gcc (see tests/unit/test_sigframe.c).
  *
- * Without SA_RESTORER Linux returns through the vDSO's sigtramp; clonemu
- * maps no vDSO, so the frame cannot be set up: -LX_EFAULT (a SIGSEGV).
- * glibc always sets SA_RESTORER. */
+ * Without SA_RESTORER (glibc on aarch64 never sets it) Linux returns
+ * through the vDSO's __kernel_rt_sigreturn. clonemu maps no vDSO: the
+ * first such frame maps a one-page "[sigpage]" (as 32-bit ARM Linux does)
+ * in the last page below TASK_SIZE, above the stack, holding the same two
+ * instructions, and x30 points at them. */
 #include "kernel-model/abi.h"
 #include "kernel-model/mm.h"
 
@@ -50,6 +52,11 @@ int km_aarch64_sigframe_return(struct mm *mm, struct km_regs *regs, u64 *mask,
 #define ESR_MAGIC    0x45535201u
 #define FRAME_RECORD 16
 
+#define SIGPAGE      0xfffffffff000ULL /* [stack_top, task_size) of km_abi_aarch64 */
+#define SIGPAGE_SIZE 0x1000
+#define INSN_MOV_X8  0xd2801168u /* mov x8, #139 (__NR_rt_sigreturn) */
+#define INSN_SVC0    0xd4000001u /* svc #0 */
+
 #define PSR_NZCV    0xf0000000u
 #define PSR_INVALID 0x3dfu /* mode M[4:0] != EL0t, or D/A/I/F set */
 
@@ -59,10 +66,31 @@ static bool a64_on_sig_stack(const struct km_altstack *ss, u64 sp)
     return sp > ss->sp && sp - ss->sp <= ss->size;
 }
 
+/* The sigreturn trampoline's address: the [sigpage], mapped on first
+ * use (again after the guest unmapped it). 0 if its place is taken. */
+static u64 a64_sigtramp(struct mm *mm)
+{
+    u8 code[8];
+    lx_put32(false, code, INSN_MOV_X8);
+    lx_put32(false, code + 4, INSN_SVC0);
+    if (!mm_find_vma(mm, SIGPAGE)) {
+        if (mm_map_anon(mm, SIGPAGE, SIGPAGE_SIZE, LX_PROT_READ | LX_PROT_EXEC,
+                        LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED_NOREPLACE,
+                        "[sigpage]") != (i64)SIGPAGE ||
+            mm_poke(mm, SIGPAGE, code, sizeof(code)))
+            return 0;
+        return SIGPAGE;
+    }
+    u8 have[8];
+    if (mm_read(mm, SIGPAGE, have, sizeof(have)) || memcmp(have, code, sizeof(code))) return 0;
+    return SIGPAGE;
+}
+
 int km_aarch64_sigframe_setup(struct mm *mm, struct km_regs *regs, const struct km_sigframe_args *a)
 {
     const bool be = false;
-    if (!(a->flags & LX_SA_RESTORER)) return -LX_EFAULT; /* no vDSO sigtramp */
+    u64 tramp = a->restorer;
+    if (!(a->flags & LX_SA_RESTORER) && !(tramp = a64_sigtramp(mm))) return -LX_EFAULT;
 
     u64 sp = regs->sp;
     const struct km_altstack *ss = &a->altstack;
@@ -115,7 +143,7 @@ int km_aarch64_sigframe_setup(struct mm *mm, struct km_regs *regs, const struct 
     regs->sp = frame;
     regs->gpr[29] = next_frame;
     regs->pc = a->handler;
-    regs->gpr[30] = a->restorer;
+    regs->gpr[30] = tramp;
     return 0;
 }
 

@@ -381,8 +381,23 @@ static void test_a64_errors_altstack(void)
     a64_regs(&r, 0x23000);
     CHECK_EQ(abi->sigframe_setup(mm, &r, &a), 0);
     CHECK_EQ(r.sp, 0x23000 - 16 - A_SIZE);
-    /* no SA_RESTORER: no vDSO trampoline to fall back on */
+    /* no SA_RESTORER (glibc's way on aarch64): x30 = the [sigpage]
+     * trampoline "mov x8, #139; svc #0", mapped on first use */
     a.flags = LX_SA_SIGINFO;
+    a64_regs(&r, 0x100000);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), 0);
+    CHECK_EQ(r.gpr[30], 0xfffffffff000ULL);
+    CHECK_EQ(rd32(mm, 0xfffffffff000ULL), 0xd2801168);
+    CHECK_EQ(rd32(mm, 0xfffffffff004ULL), 0xd4000001);
+    const struct vma *sp_vma = mm_find_vma(mm, 0xfffffffff000ULL);
+    CHECK(sp_vma && sp_vma->prot == (LX_PROT_READ | LX_PROT_EXEC));
+    CHECK(sp_vma && strcmp(sp_vma->name, "[sigpage]") == 0);
+    a64_regs(&r, 0x100000);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), 0); /* reused */
+    CHECK_EQ(r.gpr[30], 0xfffffffff000ULL);
+    /* the guest put something else there: no trampoline, no frame */
+    CHECK_EQ(mm_unmap(mm, 0xfffffffff000ULL, 0x1000), 0);
+    CHECK_EQ(mm_map_anon(mm, 0xfffffffff000ULL, 0x1000, RW, ANON, "x"), (i64)0xfffffffff000ULL);
     a64_regs(&r, 0x100000);
     CHECK_EQ(abi->sigframe_setup(mm, &r, &a), -LX_EFAULT);
     a.flags = LX_SA_RESTORER;
