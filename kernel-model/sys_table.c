@@ -57,6 +57,18 @@ static int fmt_arg(struct task *t, char c, u64 v, char *out, size_t n)
     }
 }
 
+/* The trace format of e's arguments in t's arch order: clone's flags are
+ * its second argument where the arch swaps the first two (s390x), found by
+ * asking the arch's decoder. */
+static const char *arg_fmt(struct task *t, const struct km_sys_entry *e)
+{
+    if (e->sysno != LX_SYS_clone || !t->abi->clone_decode) return e->fmt;
+    static const u64 probe[6] = {0, LX_SIGCHLD, 0, 0, 0, 0};
+    struct kernel_clone_args kca;
+    t->abi->clone_decode(probe, &kca);
+    return kca.exit_signal == LX_SIGCHLD ? "pfppp" : e->fmt;
+}
+
 static void fmt_args(struct task *t, const char *fmt, const u64 a[6], char *out, size_t n)
 {
     size_t used = 0;
@@ -112,7 +124,7 @@ static i64 dispatch(struct km *k, struct task *t, const struct km_sys_entry *e, 
     char args[600] = "";
     bool ev = km_ev_enabled(k);
     if (ev) /* before the call: exit and execve drop the mm */
-        fmt_args(t, e->fmt, a, args, sizeof args);
+        fmt_args(t, arg_fmt(t, e), a, args, sizeof args);
     k->current = t;
     k->last_rule = NULL;
     i64 r = e->fn(k, t, a);
@@ -165,7 +177,7 @@ i64 km_syscall_resume(struct km *k, struct task *t)
         t->psys.active = false;
         if (km_ev_enabled(k)) {
             char args[600];
-            fmt_args(t, e->fmt, t->psys.args, args, sizeof args);
+            fmt_args(t, arg_fmt(t, e), t->psys.args, args, sizeof args);
             ev_syscall(k, t, name, args, r, true);
         }
         return r;
