@@ -44,6 +44,36 @@ static int fake_exec_load(void *ctx, struct task *t, const char *host_path, char
     return -LX_ENOEXEC;
 }
 
+/* Signal delivery: the fake keeps only SP, TLS and the return value. */
+static void fake_set_return(void *ctx, struct task *t, i64 v)
+{
+    (void)ctx;
+    if (t->cpu)
+        ((struct fake_cpu *)t->cpu)->ret = v;
+}
+
+static void fake_regs_save(void *ctx, struct task *t, struct km_regs *r)
+{
+    (void)ctx;
+    memset(r, 0, sizeof *r);
+    const struct fake_cpu *c = t->cpu;
+    if (c) {
+        r->sp = c->sp;
+        r->tls = c->tls;
+        r->gpr[0] = (u64)c->ret;
+    }
+}
+
+static void fake_regs_load(void *ctx, struct task *t, const struct km_regs *r)
+{
+    (void)ctx;
+    struct fake_cpu *c = t->cpu;
+    if (c) {
+        c->sp = r->sp;
+        c->tls = r->tls;
+    }
+}
+
 static void fake_diag(void *ctx, const char *line)
 {
     (void)ctx;
@@ -57,6 +87,9 @@ const struct km_host fake_host = {
     .cpu_set_tls = fake_set_tls,
     .cpu_get_tls = fake_get_tls,
     .exec_load = fake_exec_load,
+    .cpu_set_return = fake_set_return,
+    .cpu_regs_save = fake_regs_save,
+    .cpu_regs_load = fake_regs_load,
     .fs = NULL,
     .diag = fake_diag,
 };

@@ -8,6 +8,7 @@
 struct fake_cpu {
     u64 sp, tls;
     bool settls;
+    i64 ret; /* last syscall return value written by the model */
 };
 
 extern const struct km_host fake_host;
