@@ -60,5 +60,8 @@ i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp);
 /* signal.c */
 bool km_sig_default_ignored(int sig);
 bool km_sig_default_fatal(int sig);
+/* A pending signal t does not block (recalc_sigpending). */
+bool km_signal_deliverable(const struct task *t);
+i64 km_interrupted_result(enum km_wait_kind w);
 
 #endif

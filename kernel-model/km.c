@@ -236,9 +236,21 @@ const char *km_wait_kind_name(enum km_wait_kind w)
 i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 deadline_ns,
              i64 timeout_result)
 {
+    /* signal_pending(): an interruptible sleep does not start while a
+     * signal the task does not block is pending. */
+    if (kind != KM_WAIT_VFORK && km_signal_deliverable(t)) {
+        if (kind == KM_WAIT_FUTEX)
+            futex_cancel_wait(k, t);
+        return km_interrupted_result(kind);
+    }
     t->state = TASK_BLOCKED;
     t->wait = (struct km_wait){
-        .kind = kind, .key = key, .deadline_ns = deadline_ns, .timeout_result = timeout_result};
+        .kind = kind,
+        .key = key,
+        .deadline_ns = deadline_ns,
+        .timeout_result = timeout_result,
+        .seq = ++k->block_seq,
+    };
     k->need_resched = true;
     if (km_ev_enabled(k)) {
         km_ev_begin(k, "block", t);
@@ -262,6 +274,18 @@ void km_wake(struct km *k, struct task *t, bool has_result, i64 result)
         if (has_result) km_ev_int(k, "result", result);
         km_ev_end(k);
     }
+}
+
+int km_wake_one(struct km *k, enum km_wait_kind kind, u64 key)
+{
+    struct task *first = NULL;
+    for (struct task *t = k->tasks; t; t = t->all_next)
+        if (t != k->init && t->state == TASK_BLOCKED && t->wait.kind == kind &&
+            t->wait.key == key && (!first || t->wait.seq < first->wait.seq))
+            first = t;
+    if (first)
+        km_wake(k, first, false, 0);
+    return first != NULL;
 }
 
 int km_wake_all(struct km *k, enum km_wait_kind kind, u64 key)

@@ -46,6 +46,7 @@ struct km_wait {
     u64 deadline_ns;    /* 0: none */
     i64 timeout_result; /* result when the deadline passes (e.g. -LX_ETIMEDOUT, or 0) */
     bool has_result;    /* set by the waker: complete with result, else re-run */
+    u64 seq;            /* order of blocking (FIFO for exclusive wakes) */
     i64 result;
 };
 
@@ -229,6 +230,7 @@ struct km {
     bool initial_exited;
     int next_pid, next_seq, next_res_id;
     int last_seq; /* seq of the task run last (round robin) */
+    u64 block_seq; /* counts km_block calls (wait.seq) */
     struct km_events ev;
     struct futex_waiter *futex_waiters;
     struct km_timer *timers;
@@ -274,6 +276,9 @@ i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 
 void km_wake(struct km *k, struct task *t, bool has_result, i64 result);
 /* Wake (re-run) every task blocked on kind with that key (key 0: any key). */
 int km_wake_all(struct km *k, enum km_wait_kind kind, u64 key);
+/* Wake (re-run) only the task that blocked first on (kind, key): an
+ * exclusive wait queue (pipe readers and writers). 1 if one was woken. */
+int km_wake_one(struct km *k, enum km_wait_kind kind, u64 key);
 
 /* --- tasks, exit, signals (minimal until the signal issue) ------------ */
 struct task *km_find_task(struct km *k, int tid); /* live or zombie, by global tid */

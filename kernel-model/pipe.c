@@ -6,11 +6,17 @@
 
 #include <stdlib.h>
 
-/* After any pipe state change: wake readers/writers of this pipe and every
- * poller (poll waits on "any file state change"). */
+/* Readers and writers wait on separate exclusive queues, as Linux's
+ * pipe_read/pipe_write (wait_event_interruptible_exclusive): new data
+ * wakes the first reader in line, new room the first writer; a reader
+ * that leaves data behind passes the wake on. Closing an end wakes all. */
+static u64 pipe_rd_key(const struct km_pipe *p) { return (u64)p->id * 2; }
+static u64 pipe_wr_key(const struct km_pipe *p) { return (u64)p->id * 2 + 1; }
+
 static void pipe_wake(struct km *k, struct km_pipe *p)
 {
-    km_wake_all(k, KM_WAIT_PIPE, (u64)p->id);
+    km_wake_all(k, KM_WAIT_PIPE, pipe_rd_key(p));
+    km_wake_all(k, KM_WAIT_PIPE, pipe_wr_key(p));
     km_wake_all(k, KM_WAIT_POLL, 0);
 }
 
@@ -53,7 +59,7 @@ i64 pipe_read(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n, 
     if (p->len == 0) {
         if (p->writers == 0) return 0; /* EOF */
         if ((f->flags & LX_O_NONBLOCK) || !may_block) return -LX_EAGAIN;
-        return km_block(k, t, KM_WAIT_PIPE, (u64)p->id, 0, 0);
+        return km_block(k, t, KM_WAIT_PIPE, pipe_rd_key(p), 0, 0);
     }
     u32 take = n < p->len ? (u32)n : p->len;
     u32 first = KM_PIPE_SIZE - p->head;
@@ -63,7 +69,10 @@ i64 pipe_read(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n, 
     if (take > first && mm_write(t->mm, addr + first, p->buf, take - first) < 0) return -LX_EFAULT;
     p->head = (p->head + take) % KM_PIPE_SIZE;
     p->len -= take;
-    pipe_wake(k, p);
+    km_wake_one(k, KM_WAIT_PIPE, pipe_wr_key(p));
+    if (p->len)
+        km_wake_one(k, KM_WAIT_PIPE, pipe_rd_key(p));
+    km_wake_all(k, KM_WAIT_POLL, 0);
     return take;
 }
 
@@ -82,7 +91,7 @@ i64 pipe_write(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n,
     u32 room = KM_PIPE_SIZE - p->len;
     if (room == 0 || (n <= KM_PIPE_BUF && room < n)) {
         if ((f->flags & LX_O_NONBLOCK) || !may_block) return -LX_EAGAIN;
-        return km_block(k, t, KM_WAIT_PIPE, (u64)p->id, 0, 0);
+        return km_block(k, t, KM_WAIT_PIPE, pipe_wr_key(p), 0, 0);
     }
     u32 put = n < room ? (u32)n : room;
     u8 *tmp = malloc(put);
@@ -98,7 +107,10 @@ i64 pipe_write(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n,
     memcpy(p->buf, tmp + first, put - first);
     p->len += put;
     free(tmp);
-    pipe_wake(k, p);
+    km_wake_one(k, KM_WAIT_PIPE, pipe_rd_key(p));
+    if (p->len < KM_PIPE_SIZE)
+        km_wake_one(k, KM_WAIT_PIPE, pipe_wr_key(p));
+    km_wake_all(k, KM_WAIT_POLL, 0);
     return put;
 }
 

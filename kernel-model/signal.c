@@ -234,10 +234,16 @@ static bool wait_interruptible(enum km_wait_kind w)
     return w != KM_WAIT_NONE && w != KM_WAIT_VFORK;
 }
 
+bool km_signal_deliverable(const struct task *t)
+{
+    return ((t->pending | t->tg->shared_pending) & ~t->blocked) != 0;
+}
+
 /* The errno an interrupted sleep returns before the restart decision. */
-static i64 interrupted_result(enum km_wait_kind w)
+i64 km_interrupted_result(enum km_wait_kind w)
 {
     switch (w) {
+    case KM_WAIT_SIGWAIT: return -LX_EINTR;
     case KM_WAIT_PAUSE:
     case KM_WAIT_POLL: return -LX_ERESTARTNOHAND;
     case KM_WAIT_SLEEP: return -LX_ERESTART_RESTARTBLOCK;
@@ -251,13 +257,13 @@ static void signal_wake_up(struct km *k, struct task *t)
     t->sigpending = true;
     if (t->state != TASK_BLOCKED || !wait_interruptible(t->wait.kind))
         return;
-    if (t->wait.kind == KM_WAIT_SIGWAIT) {
-        km_wake(k, t, false, 0); /* re-run: it may take the signal itself */
+    if (t->wait.kind == KM_WAIT_SIGWAIT || t->wait.kind == KM_WAIT_SLEEP) {
+        km_wake(k, t, false, 0); /* re-run: it takes the signal, or reports the time left */
         return;
     }
     if (t->wait.kind == KM_WAIT_FUTEX)
         futex_cancel_wait(k, t);
-    km_wake(k, t, true, interrupted_result(t->wait.kind));
+    km_wake(k, t, true, km_interrupted_result(t->wait.kind));
 }
 
 /* complete_signal: pick the thread that will handle a signal of p's group. */

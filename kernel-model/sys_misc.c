@@ -200,12 +200,20 @@ static i64 sys_time(struct km *k, struct task *t, const u64 a[6])
 }
 
 /* Sleep until the monotonic deadline: completes with 0 when it passes
- * (the model's timeout path), so it blocks once and is never re-run. A
- * deadline already due returns at once, but ends the time slice so a
- * sleep(0) loop lets other tasks run. rem is not written: nothing
- * interrupts a sleep until signal delivery exists. */
-static i64 misc_sleep_until(struct km *k, struct task *t, u64 deadline)
+ * (the model's timeout path). A deadline already due returns at once, but
+ * ends the time slice so a sleep(0) loop lets other tasks run. A signal
+ * re-runs the call (t->psys.active): the remaining time goes to rem (if
+ * given) and the call is interrupted (-ERESTART_RESTARTBLOCK, or
+ * -ERESTARTNOHAND for an absolute sleep), as hrtimer_nanosleep does. */
+static i64 misc_sleep_until(struct km *k, struct task *t, u64 deadline, u64 rem, bool abs)
 {
+    if (t->psys.active) { /* re-run after a signal woke us */
+        deadline = t->psys.deadline_ns;
+        if (deadline <= k->now_ns) return 0;
+        if (abs) return -LX_ERESTARTNOHAND;
+        if (rem && misc_put_timespec(t, rem, deadline - k->now_ns)) return -LX_EFAULT;
+        return -LX_ERESTART_RESTARTBLOCK;
+    }
     if (deadline <= k->now_ns) {
         k->need_resched = true;
         return 0;
@@ -222,7 +230,7 @@ static i64 sys_nanosleep(struct km *k, struct task *t, const u64 a[6])
 {
     u64 ns;
     int err = misc_get_timespec(t, a[0], &ns);
-    return err ? err : misc_sleep_until(k, t, misc_add_sat(k->now_ns, ns));
+    return err ? err : misc_sleep_until(k, t, misc_add_sat(k->now_ns, ns), a[1], false);
 }
 
 /* clock_nanosleep(clk, flags, req, rem): returns -errno like the syscall
@@ -240,9 +248,10 @@ static i64 sys_clock_nanosleep(struct km *k, struct task *t, const u64 a[6])
     u64 ns;
     int err = misc_get_timespec(t, a[2], &ns);
     if (err) return err;
-    if (!(a[1] & LX_TIMER_ABSTIME)) return misc_sleep_until(k, t, misc_add_sat(k->now_ns, ns));
+    if (!(a[1] & LX_TIMER_ABSTIME))
+        return misc_sleep_until(k, t, misc_add_sat(k->now_ns, ns), a[3], false);
     if (realtime) ns = ns > KM_REALTIME_EPOCH_NS ? ns - KM_REALTIME_EPOCH_NS : 0;
-    return misc_sleep_until(k, t, ns);
+    return misc_sleep_until(k, t, ns, 0, true);
 }
 
 /* --- scheduling --------------------------------------------------------- */
