@@ -12,6 +12,11 @@
 #define KM_ABI_S390X_NR_COUNT 451
 extern const struct km_abi_sys km_abi_s390x_sys[KM_ABI_S390X_NR_COUNT];
 
+/* abi_sigframe.c */
+int km_s390x_sigframe_setup(struct mm *mm, struct km_regs *regs, const struct km_sigframe_args *a);
+int km_s390x_sigframe_return(struct mm *mm, struct km_regs *regs, u64 *mask,
+                             struct km_altstack *ss);
+
 /* s390 selects CONFIG_CLONE_BACKWARDS2: SYSCALL_DEFINE5(clone, newsp,
  * clone_flags, parent_tidptr, child_tidptr, tls) -- the first two swapped
  * ("On the cris and s390 architectures, the order of the first two
@@ -127,11 +132,10 @@ const struct km_abi km_abi_s390x = {
     .clone_decode = s390x_clone_decode,
     .open_flags_in = s390x_open_flags_identity,
     .open_flags_out = s390x_open_flags_identity,
-    /* TODO(issue 4): the s390x rt_sigframe (_sigregs, siginfo, ucontext,
-     * svc 173 rt_sigreturn trampoline) is not written yet: signal handlers
-     * cannot be entered on s390x (signal.c answers -LX_ENOSYS). */
-    .sigframe_setup = NULL,
-    .sigframe_return = NULL,
+    /* abi_sigframe.c: the rt_sigframe (siginfo, ucontext, _sigregs) for
+     * every handler; return through sa_restorer or a [sigpage] svc 173 */
+    .sigframe_setup = km_s390x_sigframe_setup,
+    .sigframe_return = km_s390x_sigframe_return,
     .syscall_insn_len = 2, /* svc is 2 bytes; r2 is restored from orig_gpr2 */
     /* s390's uapi MINSIGSTKSZ; Linux's s390 ARCH_DLINFO gives no
      * AT_MINSIGSTKSZ, but glibc falls back to this same constant. */

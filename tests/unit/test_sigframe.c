@@ -14,7 +14,14 @@
  *     uc_sigmask 40, uc_mcontext 176: fault_address 176, regs 184, sp 432,
  *     pc 440, pstate 448, __reserved 464; sizeof 4560; fpsimd_context:
  *     fpsr 8, fpcr 12, vregs 16, size 528, FPSIMD_MAGIC 0x46508001.
- *   siginfo_t (both): size 128, si_pid 16, si_uid 20, si_status 24,
+ *   s390x ucontext_t (s390x-linux-gnu-gcc, run under qemu-s390x-static):
+ *     uc_flags 0, uc_link 8, uc_stack 16 (ss_flags 24, ss_size 32),
+ *     uc_mcontext 40: psw.mask 40, psw.addr 48, gregs 56 (gregs[15] 176),
+ *     aregs 184, fpregs.fpc 248, fpregs.fprs 256, sizeof(mcontext_t) 344;
+ *     uc_sigmask 384; in the handler &uc - &info = 128 (so info at frame
+ *     168 and uc at 296 of the rt_sigframe); glibc leaves SA_RESTORER
+ *     clear (sa_flags reads back as just SA_SIGINFO).
+ *   siginfo_t (all three): size 128, si_pid 16, si_uid 20, si_status 24,
  *     si_utime 32, si_stime 40, si_addr 16, si_value 24, si_timerid 16,
  *     si_overrun 20, si_band 16, si_fd 24. */
 #include "kernel-model/abi.h"
@@ -408,6 +415,179 @@ static void test_a64_errors_altstack(void)
     mm_put(mm);
 }
 
+/* --- s390x --------------------------------------------------------------- */
+
+#define S_INFO    168
+#define S_UC      296
+#define S_SIZE    688
+#define S_SIGPAGE 0x3fff7fff000ULL
+#define S_PSWM    0x0001230180000000ULL /* PSTATE, CC 2, PM 3, EA, BA */
+
+static void s390x_regs(struct km_regs *r, u64 sp)
+{
+    fill_regs(r, sp);
+    r->gpr[15] = sp;
+    r->flags = S_PSWM;
+    r->tls = 0x1234567889abcdefULL;
+    for (int i = 2; i < 16; i++)
+        r->acr[i] = 0xa0000000u + (u32)i;
+    r->fpsr = 0xf8f80003; /* masks, flags, rounding mode 3: a valid FPC */
+}
+
+static void test_s390x_roundtrip(void)
+{
+    const struct km_abi *abi = &km_abi_s390x;
+    struct mm *mm = test_mm(abi);
+    struct km_regs r, orig;
+    u64 sp = 0x100000 - 0x3c;
+    s390x_regs(&r, sp);
+    orig = r;
+    struct km_siginfo fault = {
+        .signo = LX_SIGSEGV, .code = 1, .layout = KM_SIL_FAULT, .addr = 0xdead0};
+    struct km_sigframe_args a = {.sig = LX_SIGSEGV,
+                                 .handler = 0x405000,
+                                 .flags = LX_SA_SIGINFO | LX_SA_RESTORER,
+                                 .restorer = 0x406000,
+                                 .info = &fault,
+                                 .saved_mask = 0x4321,
+                                 .altstack = {0, 0, LX_SS_DISABLE}};
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), 0);
+    u64 frame = (sp - S_SIZE) & ~7ULL;
+    CHECK_EQ(r.sp, frame);
+    CHECK_EQ(r.gpr[15], frame);
+    CHECK_EQ(r.pc, 0x405000);
+    CHECK_EQ(r.gpr[2], LX_SIGSEGV);
+    CHECK_EQ(r.gpr[3], frame + S_INFO);
+    CHECK_EQ(r.gpr[4], frame + S_UC);
+    CHECK_EQ(r.gpr[5], 0);
+    CHECK_EQ(r.gpr[14], 0x406000);
+    CHECK_EQ(r.flags, S_PSWM);
+    CHECK_EQ(rd64(mm, frame), sp); /* back chain */
+    u16 svc = 0;
+    CHECK_EQ(mm_read(mm, frame + 160, &svc, 2), 0);
+    CHECK_EQ(lx_get16(true, &svc), 0x0aad);
+
+    u64 uc = frame + S_UC;
+    CHECK_EQ(rd32(mm, frame + S_INFO + 0), LX_SIGSEGV); /* si_signo, big-endian */
+    CHECK_EQ(rd32(mm, frame + S_INFO + 8), 1);          /* si_code */
+    CHECK_EQ(rd64(mm, frame + S_INFO + 16), 0xdead0);   /* si_addr */
+    CHECK_EQ(rd64(mm, uc + 0), 0);                      /* uc_flags: no UC_VXRS */
+    CHECK_EQ(rd64(mm, uc + 8), 0);                      /* uc_link */
+    CHECK_EQ(rd32(mm, uc + 24), LX_SS_DISABLE);
+    CHECK_EQ(rd64(mm, uc + 40), 0x0705230180000000ULL); /* PSW_USER_BITS | user bits */
+    CHECK_EQ(rd64(mm, uc + 48), orig.pc);
+    for (int i = 0; i < 16; i++)
+        CHECK_EQ(rd64(mm, uc + 56 + 8 * (u64)i), orig.gpr[i]);
+    CHECK_EQ(rd64(mm, uc + 176), sp); /* gregs[15] */
+    CHECK_EQ(rd32(mm, uc + 184), 0x12345678);
+    CHECK_EQ(rd32(mm, uc + 188), 0x89abcdef);
+    for (int i = 2; i < 16; i++)
+        CHECK_EQ(rd32(mm, uc + 184 + 4 * (u64)i), orig.acr[i]);
+    CHECK_EQ(rd32(mm, uc + 248), orig.fpsr);
+    u8 v[128];
+    CHECK_EQ(mm_read(mm, uc + 256, v, sizeof(v)), 0);
+    CHECK(memcmp(v, orig.fp, 128) == 0);
+    CHECK_EQ(rd64(mm, uc + 384), 0x4321); /* uc_sigmask */
+
+    struct km_regs h;
+    memset(&h, 0x5a, sizeof(h));
+    h.sp = h.gpr[15] = frame;
+    h.flags = 0x0001000180000000ULL; /* the handler's PSW at its svc */
+    u64 mask = 0;
+    struct km_altstack ss = {1, 1, 1};
+    CHECK_EQ(abi->sigframe_return(mm, &h, &mask, &ss), 0);
+    for (int i = 0; i < 16; i++)
+        CHECK_EQ(h.gpr[i], orig.gpr[i]);
+    CHECK_EQ(h.sp, sp);
+    CHECK_EQ(h.pc, orig.pc);
+    CHECK_EQ(h.flags, orig.flags);
+    CHECK_EQ(h.tls, orig.tls);
+    CHECK_EQ(h.acr[0], 0x12345678);
+    CHECK_EQ(h.acr[1], 0x89abcdef);
+    for (int i = 2; i < 16; i++)
+        CHECK_EQ(h.acr[i], orig.acr[i]);
+    CHECK_EQ(h.fpsr, orig.fpsr);
+    CHECK(memcmp(h.fp, orig.fp, 128) == 0);
+    CHECK_EQ(mask, 0x4321);
+    CHECK_EQ(ss.flags, LX_SS_DISABLE);
+    CHECK_EQ(ss.size, 0);
+
+    /* a handler that edits the PSW: the address is taken; of the mask only
+     * the user bits (ASC, CC, PM, EA, BA), home space becoming primary */
+    CHECK_EQ(mm_write_u64(mm, uc + 48, 0x409998), 0);
+    CHECK_EQ(mm_write_u64(mm, uc + 40, 0x04f0c10100000000ULL), 0);
+    h.sp = frame;
+    h.flags = 0x0001000180000000ULL;
+    CHECK_EQ(abi->sigframe_return(mm, &h, &mask, &ss), 0);
+    CHECK_EQ(h.pc, 0x409998);
+    CHECK_EQ(h.flags, 0x0001010180000000ULL);
+    /* bad frames: runtime instrumentation, a reserved FPC bit, unmapped */
+    CHECK_EQ(mm_write_u64(mm, uc + 40, 0x0705008180000000ULL), 0);
+    h.sp = frame;
+    CHECK_EQ(abi->sigframe_return(mm, &h, &mask, &ss), -LX_EFAULT);
+    CHECK_EQ(mm_write_u64(mm, uc + 40, 0x0705000180000000ULL), 0);
+    CHECK_EQ(mm_write_u32(mm, uc + 248, 0x00000008), 0);
+    h.sp = frame;
+    CHECK_EQ(abi->sigframe_return(mm, &h, &mask, &ss), -LX_EFAULT);
+    h.sp = 0x900000;
+    CHECK_EQ(abi->sigframe_return(mm, &h, &mask, &ss), -LX_EFAULT);
+    mm_put(mm);
+}
+
+static void test_s390x_errors_altstack(void)
+{
+    const struct km_abi *abi = &km_abi_s390x;
+    struct mm *mm = test_mm(abi);
+    struct km_regs r;
+    struct km_sigframe_args a = {.sig = 10,
+                                 .handler = 0x405000,
+                                 .flags = LX_SA_RESTORER | LX_SA_ONSTACK,
+                                 .restorer = 0x406000,
+                                 .info = &kill_info,
+                                 .saved_mask = 0,
+                                 .altstack = {0x20000, 0x4000, 0}};
+    s390x_regs(&r, 0x100000);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), 0);
+    CHECK_EQ(r.sp, 0x24000 - S_SIZE);
+    CHECK_EQ(rd64(mm, r.sp), 0x100000); /* back chain: the interrupted r15 */
+    /* without SA_SIGINFO the same rt frame (see abi_sigframe.c) */
+    CHECK_EQ(r.gpr[3], r.sp + S_INFO);
+    CHECK_EQ(rd32(mm, r.sp + S_INFO + 16), 42); /* si_pid */
+    CHECK_EQ(rd64(mm, r.sp + S_UC + 16), 0x20000);
+    CHECK_EQ(rd64(mm, r.sp + S_UC + 32), 0x4000);
+    /* on the altstack already: no switch */
+    s390x_regs(&r, 0x23000);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), 0);
+    CHECK_EQ(r.sp, 0x23000 - S_SIZE);
+    /* on the altstack and the frame would overflow it: no frame */
+    s390x_regs(&r, 0x20000 + 0x100);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), -LX_EFAULT);
+    /* no SA_RESTORER (glibc's way): r14 = the [sigpage] "svc 173" */
+    a.flags = LX_SA_SIGINFO;
+    s390x_regs(&r, 0x100000);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), 0);
+    CHECK_EQ(r.gpr[14], S_SIGPAGE);
+    u16 insn = 0;
+    CHECK_EQ(mm_read(mm, S_SIGPAGE, &insn, 2), 0);
+    CHECK_EQ(lx_get16(true, &insn), 0x0aad);
+    const struct vma *sp_vma = mm_find_vma(mm, S_SIGPAGE);
+    CHECK(sp_vma && sp_vma->prot == (LX_PROT_READ | LX_PROT_EXEC));
+    CHECK(sp_vma && strcmp(sp_vma->name, "[sigpage]") == 0);
+    s390x_regs(&r, 0x100000);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), 0); /* reused */
+    CHECK_EQ(r.gpr[14], S_SIGPAGE);
+    CHECK_EQ(mm_unmap(mm, S_SIGPAGE, 0x1000), 0);
+    CHECK_EQ(mm_map_anon(mm, S_SIGPAGE, 0x1000, RW, ANON, "x"), (i64)S_SIGPAGE);
+    s390x_regs(&r, 0x100000);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), -LX_EFAULT);
+    a.flags = LX_SA_RESTORER;
+    s390x_regs(&r, 0x900000);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), -LX_EFAULT);
+    s390x_regs(&r, MEM + 0x100);
+    CHECK_EQ(abi->sigframe_setup(mm, &r, &a), -LX_EFAULT);
+    mm_put(mm);
+}
+
 /* --- siginfo ------------------------------------------------------------- */
 
 static void test_siginfo(void)
@@ -469,6 +649,8 @@ static void test_abi_fields(void)
     CHECK_EQ(km_abi_aarch64.syscall_insn_len, 4);
     CHECK_EQ(km_abi_x86_64.minsigstksz, 2048);
     CHECK_EQ(km_abi_aarch64.minsigstksz, A_SIZE + 16 + 16);
+    CHECK_EQ(km_abi_s390x.syscall_insn_len, 2);
+    CHECK(km_abi_s390x.minsigstksz >= S_SIZE);
 }
 
 int main(void)
@@ -477,6 +659,8 @@ int main(void)
     test_x86_errors_altstack();
     test_a64_roundtrip();
     test_a64_errors_altstack();
+    test_s390x_roundtrip();
+    test_s390x_errors_altstack();
     test_siginfo();
     test_abi_fields();
     printf("%d passed, %d failed\n", passed, failed);
