@@ -86,8 +86,7 @@ struct km_abi {
     /* rt_sigreturn: read the frame at regs->sp (as left by the handler's
      * return), restore regs, and give back the saved mask and the altstack
      * recorded in uc_stack. 0 or -LX_EFAULT. */
-    int (*sigframe_return)(struct mm *mm, struct km_regs *regs, u64 *mask,
-                           struct km_altstack *ss);
+    int (*sigframe_return)(struct mm *mm, struct km_regs *regs, u64 *mask, struct km_altstack *ss);
     u32 syscall_insn_len; /* bytes to rewind to restart a syscall (2, 4, 2) */
     u32 minsigstksz;      /* AT_MINSIGSTKSZ */
 

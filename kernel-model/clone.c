@@ -14,33 +14,44 @@ struct clone_rule {
     const char *why;
 };
 
-#define RULE(e, i, w)                                                                              \
-    static const struct clone_rule i = {e, #i, w};
+#define RULE(e, i, w) static const struct clone_rule i = {e, #i, w};
 
 /* clone3 copy-in (CLONE-RULES.md rows 1-8) */
 RULE(LX_E2BIG, size_big, "clone3: size is larger than a page (since 5.3)")
 RULE(LX_EINVAL, size_small, "clone3: size is smaller than CLONE_ARGS_SIZE_VER0 (64) (since 5.3)")
 RULE(LX_EFAULT, copyin_fault, "clone3: cl_args is not readable (since 5.3)")
 RULE(LX_E2BIG, copyin_tail, "clone3: unknown trailing fields must be zero (since 5.3)")
-RULE(LX_EINVAL, set_tid_size_big, "clone3: set_tid_size is larger than 32 nested pid namespaces (since 5.5)")
-RULE(LX_EINVAL, set_tid_mismatch, "clone3: set_tid and set_tid_size must both be given or both be 0 (since 5.5)")
-RULE(LX_EINVAL, exit_signal_invalid, "clone3: exit_signal has bits above 0xff or is not a valid signal (since 5.4)")
-RULE(LX_EINVAL, cgroup_args_invalid, "clone3: CLONE_INTO_CGROUP needs a cgroup fd <= INT_MAX and a VER2 struct (since 5.7)")
+RULE(LX_EINVAL, set_tid_size_big,
+     "clone3: set_tid_size is larger than 32 nested pid namespaces (since 5.5)")
+RULE(LX_EINVAL, set_tid_mismatch,
+     "clone3: set_tid and set_tid_size must both be given or both be 0 (since 5.5)")
+RULE(LX_EINVAL, exit_signal_invalid,
+     "clone3: exit_signal has bits above 0xff or is not a valid signal (since 5.4)")
+RULE(LX_EINVAL, cgroup_args_invalid,
+     "clone3: CLONE_INTO_CGROUP needs a cgroup fd <= INT_MAX and a VER2 struct (since 5.7)")
 RULE(LX_EFAULT, set_tid_fault, "clone3: the set_tid array is not readable (since 5.5)")
 /* clone3_args_valid (rows 9-13) */
 RULE(LX_EINVAL, unknown_flags, "clone3: unknown flag bits (since 5.3)")
-RULE(LX_EINVAL, clone3_detached_or_csignal, "clone3: CLONE_DETACHED and the CSIGNAL bits are reserved (since 5.3)")
-RULE(LX_EINVAL, sighand_and_clear_sighand, "CLONE_SIGHAND together with CLONE_CLEAR_SIGHAND (since 5.5)")
-RULE(LX_EINVAL, thread_or_parent_with_exit_signal, "clone3: CLONE_THREAD or CLONE_PARENT with a non-zero exit_signal (since 5.3)")
-RULE(LX_EINVAL, stack_invalid, "clone3: stack and stack_size must both be 0 or describe a user range (since 5.4)")
+RULE(LX_EINVAL, clone3_detached_or_csignal,
+     "clone3: CLONE_DETACHED and the CSIGNAL bits are reserved (since 5.3)")
+RULE(LX_EINVAL, sighand_and_clear_sighand,
+     "CLONE_SIGHAND together with CLONE_CLEAR_SIGHAND (since 5.5)")
+RULE(LX_EINVAL, thread_or_parent_with_exit_signal,
+     "clone3: CLONE_THREAD or CLONE_PARENT with a non-zero exit_signal (since 5.3)")
+RULE(LX_EINVAL, stack_invalid,
+     "clone3: stack and stack_size must both be 0 or describe a user range (since 5.4)")
 /* kernel_clone / copy_process (rows 14-21) */
-RULE(LX_EINVAL, pidfd_and_parent_settid, "CLONE_PIDFD and CLONE_PARENT_SETTID with the same pointer (since 5.2)")
+RULE(LX_EINVAL, pidfd_and_parent_settid,
+     "CLONE_PIDFD and CLONE_PARENT_SETTID with the same pointer (since 5.2)")
 RULE(LX_EINVAL, newns_and_fs, "CLONE_NEWNS together with CLONE_FS (since 2.4.19)")
 RULE(LX_EINVAL, newuser_and_fs, "CLONE_NEWUSER together with CLONE_FS (since 3.9)")
 RULE(LX_EINVAL, thread_needs_sighand, "CLONE_THREAD requires CLONE_SIGHAND (since 2.5.35)")
 RULE(LX_EINVAL, sighand_needs_vm, "CLONE_SIGHAND requires CLONE_VM (since 2.6.0)")
-RULE(LX_EINVAL, parent_of_init, "CLONE_PARENT from an init process (no siblings of init) (since 2.6.32)")
-RULE(LX_EINVAL, thread_with_newuser_or_newpid, "CLONE_THREAD with CLONE_NEWUSER or CLONE_NEWPID, or after unshare of a pid namespace (since 2.6.24/3.8)")
+RULE(LX_EINVAL, parent_of_init,
+     "CLONE_PARENT from an init process (no siblings of init) (since 2.6.32)")
+RULE(LX_EINVAL, thread_with_newuser_or_newpid,
+     "CLONE_THREAD with CLONE_NEWUSER or CLONE_NEWPID, or after unshare of a pid namespace (since "
+     "2.6.24/3.8)")
 RULE(LX_EINVAL, pidfd_and_detached, "CLONE_PIDFD together with CLONE_DETACHED (since 5.2)")
 /* credentials, limits, namespaces (rows 24-31) */
 RULE(LX_ENOSPC, userns_depth, "CLONE_NEWUSER: more than 32 nested user namespaces (since 3.11)")
@@ -50,14 +61,19 @@ RULE(LX_EINVAL, newipc_and_sysvsem, "CLONE_NEWIPC together with CLONE_SYSVSEM")
 RULE(LX_ENOSPC, pidns_depth, "CLONE_NEWPID: more than 32 nested pid namespaces (since 3.7)")
 /* late stages (rows 33-36) */
 RULE(LX_EPERM, settls_out_of_range, "x86-64: CLONE_SETTLS with a TLS address beyond user space")
-RULE(LX_EINVAL, set_tid_too_many_levels, "clone3: set_tid_size larger than the new pid namespace depth + 1 (since 5.5)")
+RULE(LX_EINVAL, set_tid_too_many_levels,
+     "clone3: set_tid_size larger than the new pid namespace depth + 1 (since 5.5)")
 RULE(LX_EINVAL, set_tid_out_of_range, "clone3: a set_tid entry is < 1 or >= pid_max (since 5.5)")
-RULE(LX_EINVAL, set_tid_no_init, "clone3: set_tid != 1 in a pid namespace that has no init yet (since 5.5)")
-RULE(LX_EPERM, set_tid_needs_cap, "clone3: set_tid needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (since 5.5/5.9)")
+RULE(LX_EINVAL, set_tid_no_init,
+     "clone3: set_tid != 1 in a pid namespace that has no init yet (since 5.5)")
+RULE(LX_EPERM, set_tid_needs_cap,
+     "clone3: set_tid needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (since 5.5/5.9)")
 RULE(LX_EEXIST, set_tid_taken, "clone3: a set_tid entry is already in use (since 5.5)")
 RULE(LX_EMFILE, pidfd_emfile, "CLONE_PIDFD: no free file descriptor (since 5.2)")
 RULE(LX_EFAULT, pidfd_fault, "CLONE_PIDFD: the pidfd cannot be stored (since 5.2)")
-RULE(LX_EBADF, into_cgroup_badf, "CLONE_INTO_CGROUP: the fd is not a cgroup v2 directory (cgroups are not modelled) (since 5.7)")
+RULE(
+    LX_EBADF, into_cgroup_badf,
+    "CLONE_INTO_CGROUP: the fd is not a cgroup v2 directory (cgroups are not modelled) (since 5.7)")
 
 #undef RULE
 
@@ -97,29 +113,23 @@ i64 km_clone3_copy_in(struct km *k, struct task *t, u64 uargs, u64 size,
 {
     u8 buf[LX_CLONE_ARGS_SIZE_VER2] = {0};
     bool be = t->abi->big_endian;
-    if (size > LX_PAGE_SIZE)
-        return refuse(k, t, "clone3", &size_big);
-    if (size < LX_CLONE_ARGS_SIZE_VER0)
-        return refuse(k, t, "clone3", &size_small);
+    if (size > LX_PAGE_SIZE) return refuse(k, t, "clone3", &size_big);
+    if (size < LX_CLONE_ARGS_SIZE_VER0) return refuse(k, t, "clone3", &size_small);
     size_t known = size < sizeof buf ? (size_t)size : sizeof buf;
     /* copy_struct_from_user checks the tail before it copies the known
      * part: a non-zero tail is E2BIG even when the head is unreadable. */
     for (u64 off = known; off < size; off += 64) { /* the tail must be zero */
         u8 tail[64];
         size_t n = size - off < sizeof tail ? (size_t)(size - off) : sizeof tail;
-        if (mm_read(t->mm, uargs + off, tail, n) < 0)
-            return refuse(k, t, "clone3", &copyin_fault);
+        if (mm_read(t->mm, uargs + off, tail, n) < 0) return refuse(k, t, "clone3", &copyin_fault);
         for (size_t i = 0; i < n; i++)
-            if (tail[i])
-                return refuse(k, t, "clone3", &copyin_tail);
+            if (tail[i]) return refuse(k, t, "clone3", &copyin_tail);
     }
-    if (mm_read(t->mm, uargs, buf, known) < 0)
-        return refuse(k, t, "clone3", &copyin_fault);
+    if (mm_read(t->mm, uargs, buf, known) < 0) return refuse(k, t, "clone3", &copyin_fault);
     u64 flags = lx_get64(be, buf + 0), exit_signal = lx_get64(be, buf + 32);
     u64 set_tid = lx_get64(be, buf + 64), set_tid_size = lx_get64(be, buf + 72);
     u64 cgroup = lx_get64(be, buf + 80);
-    if (set_tid_size > LX_MAX_PID_NS_LEVEL)
-        return refuse(k, t, "clone3", &set_tid_size_big);
+    if (set_tid_size > LX_MAX_PID_NS_LEVEL) return refuse(k, t, "clone3", &set_tid_size_big);
     if ((!set_tid && set_tid_size > 0) || (set_tid && set_tid_size == 0))
         return refuse(k, t, "clone3", &set_tid_mismatch);
     if ((exit_signal & ~LX_CSIGNAL) || exit_signal > LX_NSIG)
@@ -174,61 +184,45 @@ static const struct clone_rule *clone_first_refusal(struct km *k, struct task *t
     }
     if ((f & LX_CLONE_PIDFD) && (f & LX_CLONE_PARENT_SETTID) && a->pidfd == a->parent_tid)
         return &pidfd_and_parent_settid;
-    if ((f & LX_CLONE_NEWNS) && (f & LX_CLONE_FS))
-        return &newns_and_fs;
-    if ((f & LX_CLONE_NEWUSER) && (f & LX_CLONE_FS))
-        return &newuser_and_fs;
-    if ((f & LX_CLONE_THREAD) && !(f & LX_CLONE_SIGHAND))
-        return &thread_needs_sighand;
-    if ((f & LX_CLONE_SIGHAND) && !(f & LX_CLONE_VM))
-        return &sighand_needs_vm;
-    if ((f & LX_CLONE_PARENT) && t->tg == k->init->tg)
-        return &parent_of_init;
+    if ((f & LX_CLONE_NEWNS) && (f & LX_CLONE_FS)) return &newns_and_fs;
+    if ((f & LX_CLONE_NEWUSER) && (f & LX_CLONE_FS)) return &newuser_and_fs;
+    if ((f & LX_CLONE_THREAD) && !(f & LX_CLONE_SIGHAND)) return &thread_needs_sighand;
+    if ((f & LX_CLONE_SIGHAND) && !(f & LX_CLONE_VM)) return &sighand_needs_vm;
+    if ((f & LX_CLONE_PARENT) && t->tg == k->init->tg) return &parent_of_init;
     if ((f & LX_CLONE_THREAD) && (f & (LX_CLONE_NEWUSER | LX_CLONE_NEWPID)))
         return &thread_with_newuser_or_newpid;
-    if ((f & LX_CLONE_PIDFD) && (f & LX_CLONE_DETACHED))
-        return &pidfd_and_detached;
-    if ((f & LX_CLONE_NEWUSER) && t->cred->userns_level > LX_MAX_PID_NS_LEVEL)
-        return &userns_depth;
+    if ((f & LX_CLONE_PIDFD) && (f & LX_CLONE_DETACHED)) return &pidfd_and_detached;
+    if ((f & LX_CLONE_NEWUSER) && t->cred->userns_level > LX_MAX_PID_NS_LEVEL) return &userns_depth;
     if (t->cred->uid != 0 && !cred_capable_admin(t->cred)) {
         u64 procs = 0;
         for (struct task *p = k->tasks; p; p = p->all_next)
             if (p != k->init && p->state < TASK_ZOMBIE && p->cred && p->cred->uid == t->cred->uid)
                 procs++;
-        if (procs >= t->tg->rlim_nproc)
-            return &rlimit_nproc;
+        if (procs >= t->tg->rlim_nproc) return &rlimit_nproc;
     }
     /* CAP_SYS_ADMIN in the child's user namespace: a new user namespace
      * makes its creator fully capable there. */
     if ((f & (LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER)) && !(f & LX_CLONE_NEWUSER) &&
         !cred_capable_admin(t->cred))
         return &ns_needs_cap_sys_admin;
-    if ((f & LX_CLONE_NEWIPC) && (f & LX_CLONE_SYSVSEM))
-        return &newipc_and_sysvsem;
-    if ((f & LX_CLONE_NEWPID) && t->ns->pidns_level + 1 > LX_MAX_PID_NS_LEVEL)
-        return &pidns_depth;
+    if ((f & LX_CLONE_NEWIPC) && (f & LX_CLONE_SYSVSEM)) return &newipc_and_sysvsem;
+    if ((f & LX_CLONE_NEWPID) && t->ns->pidns_level + 1 > LX_MAX_PID_NS_LEVEL) return &pidns_depth;
     if ((f & LX_CLONE_SETTLS) && t->abi->settls_max && a->tls >= t->abi->settls_max)
         return &settls_out_of_range;
     if (a->set_tid_size) {
         int new_level = t->ns->pidns_level + ((f & LX_CLONE_NEWPID) ? 1 : 0);
-        if ((int)a->set_tid_size > new_level + 1)
-            return &set_tid_too_many_levels;
+        if ((int)a->set_tid_size > new_level + 1) return &set_tid_too_many_levels;
         for (u32 i = 0; i < a->set_tid_size; i++) {
             i32 tid = a->set_tid[i];
-            if (tid < 1 || tid >= KM_PID_MAX)
-                return &set_tid_out_of_range;
+            if (tid < 1 || tid >= KM_PID_MAX) return &set_tid_out_of_range;
             /* set_tid[0] is the innermost level: a new pid ns has no init */
-            if (i == 0 && (f & LX_CLONE_NEWPID) && tid != 1)
-                return &set_tid_no_init;
-            if (!cred_capable_admin(t->cred))
-                return &set_tid_needs_cap;
+            if (i == 0 && (f & LX_CLONE_NEWPID) && tid != 1) return &set_tid_no_init;
+            if (!cred_capable_admin(t->cred)) return &set_tid_needs_cap;
             bool global = i + 1 == a->set_tid_size;
-            if (global && km_find_task_any(k, tid))
-                return &set_tid_taken;
+            if (global && km_find_task_any(k, tid)) return &set_tid_taken;
         }
     }
-    if (f & LX_CLONE_INTO_CGROUP)
-        return &into_cgroup_badf;
+    if (f & LX_CLONE_INTO_CGROUP) return &into_cgroup_badf;
     return NULL;
 }
 
@@ -236,10 +230,8 @@ int km_clone_check(struct km *k, struct task *t, const struct kernel_clone_args 
                    const char **rule, const char **why)
 {
     const struct clone_rule *r = clone_first_refusal(k, t, args);
-    if (rule)
-        *rule = r ? r->id : NULL;
-    if (why)
-        *why = r ? r->why : NULL;
+    if (rule) *rule = r ? r->id : NULL;
+    if (why) *why = r ? r->why : NULL;
     return r ? -r->err : 0;
 }
 
@@ -283,8 +275,7 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     /* cgroup_can_fork runs after the pidfd is stored (copy_process): a
      * pidfd failure wins over INTO_CGROUP's EBADF. */
     const struct clone_rule *late = r == &into_cgroup_badf ? r : NULL;
-    if (r && !late)
-        return refuse(k, t, call, r);
+    if (r && !late) return refuse(k, t, call, r);
     u64 f = a->flags;
 
     struct task *c = km_task_alloc(k, clone_pick_tid(k, a));
@@ -335,8 +326,7 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         c->tg->rlim_nproc = t->tg->rlim_nproc;
         c->tg->rlim_stack = t->tg->rlim_stack;
         c->tg->rlim_core = t->tg->rlim_core;
-        c->tg->has_child_subreaper =
-            t->tg->has_child_subreaper || t->tg->is_child_subreaper;
+        c->tg->has_child_subreaper = t->tg->has_child_subreaper || t->tg->is_child_subreaper;
     }
     if (f & (LX_CLONE_PARENT | LX_CLONE_THREAD)) {
         c->real_parent = t->real_parent;
@@ -345,8 +335,7 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         c->real_parent = t;
         c->exit_signal = a->exit_signal;
     }
-    if (!(f & LX_CLONE_THREAD))
-        task_add_child(c->real_parent, c);
+    if (!(f & LX_CLONE_THREAD)) task_add_child(c->real_parent, c);
     c->set_child_tid = (f & LX_CLONE_CHILD_SETTID) ? a->child_tid : 0;
     c->clear_child_tid = (f & LX_CLONE_CHILD_CLEARTID) ? a->child_tid : 0;
     c->tls = (f & LX_CLONE_SETTLS) ? a->tls : t->tls;
@@ -362,18 +351,15 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         else if (mm_write_u32(t->mm, a->pidfd, (u32)pidfd) < 0)
             err = -LX_EFAULT;
     }
-    if (!err && late)
-        err = -late->err;
+    if (!err && late) err = -late->err;
     if (err) {
         /* Undo: the child never ran; nobody saw it. */
-        if (pidfd >= 0)
-            files_close_fd(k, t, pidfd);
+        if (pidfd >= 0) files_close_fd(k, t, pidfd);
         const struct clone_rule *why = err == -LX_EMFILE   ? &pidfd_emfile
                                        : err == -LX_EFAULT ? &pidfd_fault
                                        : late              ? late
                                                            : NULL;
-        if (why)
-            km_ev_refused(k, t, call, why->err, why->id, why->why);
+        if (why) km_ev_refused(k, t, call, why->err, why->id, why->why);
         if (!(f & LX_CLONE_THREAD))
             task_remove_child(c->real_parent, c);
         else {
@@ -389,10 +375,8 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         return err;
     }
     /* Ignored failures, as in Linux: a bad PARENT_SETTID/CHILD_SETTID pointer. */
-    if (f & LX_CLONE_PARENT_SETTID)
-        (void)mm_write_u32(t->mm, a->parent_tid, (u32)c->tid);
-    if (f & LX_CLONE_CHILD_SETTID)
-        (void)mm_write_u32(c->mm, a->child_tid, (u32)c->tid);
+    if (f & LX_CLONE_PARENT_SETTID) (void)mm_write_u32(t->mm, a->parent_tid, (u32)c->tid);
+    if (f & LX_CLONE_CHILD_SETTID) (void)mm_write_u32(c->mm, a->child_tid, (u32)c->tid);
     c->state = TASK_RUNNABLE;
 
     if (km_ev_enabled(k)) {
@@ -406,8 +390,7 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         km_ev_str(k, "exit_signal", c->exit_signal < 0 ? "none" : lx_signal_name(c->exit_signal));
         km_ev_str(k, "shared", shared);
         km_ev_str(k, "copied", copied);
-        if (pidfd >= 0)
-            km_ev_int(k, "pidfd", pidfd);
+        if (pidfd >= 0) km_ev_int(k, "pidfd", pidfd);
         km_ev_end(k);
     }
     k->need_resched = k->need_resched || (f & LX_CLONE_VFORK);

@@ -100,8 +100,7 @@ i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp)
     /* de_thread: every other thread of the group dies. */
     for (struct task *th = t->tg->threads; th; th = th->tg_next)
         if (th != t && th->state < TASK_ZOMBIE) km_task_exit(k, th, LX_SIGKILL);
-    if (t != t->tg->leader)
-        exec_take_over_leader(k, t);
+    if (t != t->tg->leader) exec_take_over_leader(k, t);
     futex_exit_robust_list(k, t);
     t->robust_list = t->robust_len = 0;
     km_mm_release(k, t, "exec");

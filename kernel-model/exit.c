@@ -37,8 +37,7 @@ void task_release_resources(struct km *k, struct task *t)
 static void vfork_release(struct km *k, struct task *t, const char *why)
 {
     struct task *p = t->vfork_parent;
-    if (!p)
-        return;
+    if (!p) return;
     t->vfork_parent = NULL;
     if (p->state == TASK_BLOCKED && p->wait.kind == KM_WAIT_VFORK) {
         km_ev_begin(k, "vfork_release", p);
@@ -72,16 +71,13 @@ bool task_group_dead(const struct task *leader)
 static struct task *find_new_reaper(struct km *k, struct task *father)
 {
     for (struct task *th = father->tg->threads; th; th = th->tg_next)
-        if (th != father && th->state < TASK_ZOMBIE)
-            return th;
+        if (th != father && th->state < TASK_ZOMBIE) return th;
     if (father->tg->has_child_subreaper) {
         for (struct task *a = father->tg->leader->real_parent; a && a != k->init;
              a = a->tg->leader->real_parent) {
-            if (!a->tg->is_child_subreaper)
-                continue;
+            if (!a->tg->is_child_subreaper) continue;
             for (struct task *th = a->tg->threads; th; th = th->tg_next)
-                if (th->state < TASK_ZOMBIE)
-                    return th;
+                if (th->state < TASK_ZOMBIE) return th;
         }
     }
     return k->init;
@@ -91,8 +87,7 @@ static void notify_parent(struct km *k, struct task *leader);
 
 static void reparent_children(struct km *k, struct task *father)
 {
-    if (!father->children)
-        return;
+    if (!father->children) return;
     struct task *reaper = find_new_reaper(k, father);
     while (father->children) {
         struct task *c = father->children;
@@ -111,8 +106,7 @@ static void reparent_children(struct km *k, struct task *father)
          * reported to its new parent now. */
         if (reaper->tg != father->tg) {
             c->exit_signal = LX_SIGCHLD;
-            if (c->state == TASK_ZOMBIE && task_group_dead(c))
-                notify_parent(k, c);
+            if (c->state == TASK_ZOMBIE && task_group_dead(c)) notify_parent(k, c);
         }
     }
 }
@@ -135,16 +129,15 @@ static void notify_parent(struct km *k, struct task *leader)
         km_ev_int(k, "exit_code", (status >> 8) & 0xff);
     else
         km_ev_str(k, "killed_by", lx_signal_name(status & 0x7f));
-    km_ev_str(k, "exit_signal", leader->exit_signal > 0 ? lx_signal_name(leader->exit_signal)
-                                                        : "none");
+    km_ev_str(k, "exit_signal",
+              leader->exit_signal > 0 ? lx_signal_name(leader->exit_signal) : "none");
     km_ev_end(k);
 
     bool autoreap = p == k->init;
     int sig = leader->exit_signal;
     if (sig == LX_SIGCHLD && p->sighand) {
         const struct lx_sigaction *sa = &p->sighand->action[LX_SIGCHLD - 1];
-        if (sa->handler == LX_SIG_IGN || (sa->flags & LX_SA_NOCLDWAIT))
-            autoreap = true;
+        if (sa->handler == LX_SIG_IGN || (sa->flags & LX_SA_NOCLDWAIT)) autoreap = true;
     }
     if (sig > 0 && p != k->init) {
         struct km_siginfo si = {.signo = sig,
@@ -159,15 +152,13 @@ static void notify_parent(struct km *k, struct task *leader)
     }
     km_wake_all(k, KM_WAIT_CHILD, 0);
     km_wake_all(k, KM_WAIT_POLL, 0);
-    if (autoreap)
-        km_reap(k, leader);
+    if (autoreap) km_reap(k, leader);
 }
 
 /* Release a zombie group leader (wait consumed it, or autoreap). */
 void km_reap(struct km *k, struct task *leader)
 {
-    if (leader->state != TASK_ZOMBIE)
-        km_panic("km_reap: not a zombie");
+    if (leader->state != TASK_ZOMBIE) km_panic("km_reap: not a zombie");
     km_ev_begin(k, "reap", leader);
     km_ev_int(k, "by", leader->real_parent->tid);
     km_ev_end(k);
@@ -179,8 +170,7 @@ void km_reap(struct km *k, struct task *leader)
     while (th) {
         struct task *n = th->tg_next;
         th->tg_next = NULL;
-        if (th != leader)
-            task_put(k, th);
+        if (th != leader) task_put(k, th);
         th = n;
     }
     task_put(k, leader);
@@ -188,10 +178,8 @@ void km_reap(struct km *k, struct task *leader)
 
 void km_task_exit(struct km *k, struct task *t, int status)
 {
-    if (t->state >= TASK_ZOMBIE)
-        return;
-    if (t->state == TASK_BLOCKED && t->wait.kind == KM_WAIT_FUTEX)
-        futex_cancel_wait(k, t);
+    if (t->state >= TASK_ZOMBIE) return;
+    if (t->state == TASK_BLOCKED && t->wait.kind == KM_WAIT_FUTEX) futex_cancel_wait(k, t);
     if (t->state == TASK_BLOCKED) { /* nothing may wake a dying task */
         t->state = TASK_RUNNABLE;
         t->wait = (struct km_wait){0};
@@ -214,20 +202,17 @@ void km_task_exit(struct km *k, struct task *t, int status)
     km_ev_end(k);
     reparent_children(k, t);
     task_release_resources(k, t);
-    if (k->current == t)
-        k->need_resched = true;
+    if (k->current == t) k->need_resched = true;
 
     if (leader) {
         t->state = TASK_ZOMBIE;
-        if (task_group_dead(t))
-            notify_parent(k, t);
+        if (task_group_dead(t)) notify_parent(k, t);
     } else {
         /* A thread reaps itself; the group is reported when the last
          * thread goes and the leader is already a zombie. */
         t->state = TASK_DEAD;
         struct task *l = t->tg->leader;
-        if (task_group_dead(l) && l->state == TASK_ZOMBIE)
-            notify_parent(k, l);
+        if (task_group_dead(l) && l->state == TASK_ZOMBIE) notify_parent(k, l);
         km_wake_all(k, KM_WAIT_POLL, 0);
     }
 }
@@ -241,7 +226,6 @@ void km_group_exit(struct km *k, struct task *t, int status)
     }
     /* zap_other_threads: every other thread dies (SIGKILL), the caller last */
     for (struct task *th = tg->threads; th; th = th->tg_next)
-        if (th != t)
-            km_task_exit(k, th, tg->group_exit_code);
+        if (th != t) km_task_exit(k, th, tg->group_exit_code);
     km_task_exit(k, t, tg->group_exit_code);
 }

@@ -15,10 +15,10 @@
 #define KM_FDS_GROWTH 16
 
 enum km_file_kind {
-    KM_FILE_HOST,  /* a hostfs handle (regular file, device, stdio 0/1/2) */
-    KM_FILE_DIR,   /* a hostfs handle on a directory (getdents64, dirfd) */
-    KM_FILE_PIPE,  /* one end of a model-internal pipe */
-    KM_FILE_PIDFD, /* a reference to a task (pidfd_open, CLONE_PIDFD) */
+    KM_FILE_HOST,    /* a hostfs handle (regular file, device, stdio 0/1/2) */
+    KM_FILE_DIR,     /* a hostfs handle on a directory (getdents64, dirfd) */
+    KM_FILE_PIPE,    /* one end of a model-internal pipe */
+    KM_FILE_PIDFD,   /* a reference to a task (pidfd_open, CLONE_PIDFD) */
     KM_FILE_PROC,    /* generated procfs contents (procfs.h) */
     KM_FILE_PROCDIR, /* a procfs directory: generated entries (procfs.h) */
 };

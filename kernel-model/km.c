@@ -239,8 +239,7 @@ i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 
     /* signal_pending(): an interruptible sleep does not start while a
      * signal the task does not block is pending. */
     if (kind != KM_WAIT_VFORK && km_signal_deliverable(t)) {
-        if (kind == KM_WAIT_FUTEX)
-            futex_cancel_wait(k, t);
+        if (kind == KM_WAIT_FUTEX) futex_cancel_wait(k, t);
         return km_interrupted_result(kind);
     }
     t->state = TASK_BLOCKED;
@@ -283,8 +282,7 @@ int km_wake_one(struct km *k, enum km_wait_kind kind, u64 key)
         if (t != k->init && t->state == TASK_BLOCKED && t->wait.kind == kind &&
             t->wait.key == key && (!first || t->wait.seq < first->wait.seq))
             first = t;
-    if (first)
-        km_wake(k, first, false, 0);
+    if (first) km_wake(k, first, false, 0);
     return first != NULL;
 }
 

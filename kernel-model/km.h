@@ -29,12 +29,12 @@ enum task_state {
 
 enum km_wait_kind {
     KM_WAIT_NONE,
-    KM_WAIT_FUTEX, /* key = futex key */
-    KM_WAIT_CHILD, /* wait4/waitid */
-    KM_WAIT_VFORK, /* parent of a vfork child, until it execs or exits */
-    KM_WAIT_SLEEP, /* nanosleep: only the deadline wakes it */
-    KM_WAIT_PIPE,  /* key = pipe id */
-    KM_WAIT_POLL,  /* poll/ppoll: any file state change */
+    KM_WAIT_FUTEX,   /* key = futex key */
+    KM_WAIT_CHILD,   /* wait4/waitid */
+    KM_WAIT_VFORK,   /* parent of a vfork child, until it execs or exits */
+    KM_WAIT_SLEEP,   /* nanosleep: only the deadline wakes it */
+    KM_WAIT_PIPE,    /* key = pipe id */
+    KM_WAIT_POLL,    /* poll/ppoll: any file state change */
     KM_WAIT_PAUSE,   /* pause/sigsuspend: only a signal wakes it */
     KM_WAIT_SIGWAIT, /* rt_sigtimedwait: re-run when a signal arrives */
 };
@@ -112,13 +112,13 @@ struct tgroup {
     bool group_exit;     /* exit_group or fatal signal in progress */
     int group_exit_code; /* wait status */
     bool is_child_subreaper, has_child_subreaper;
-    u64 shared_pending; /* process-directed pending signals */
-    struct km_sigq *sigq; /* their siginfo, in arrival order */
-    struct task *curr_target; /* complete_signal's rotating target */
-    bool stopped;       /* group stop in effect */
-    int stop_signal;    /* the signal that stopped it */
+    u64 shared_pending;            /* process-directed pending signals */
+    struct km_sigq *sigq;          /* their siginfo, in arrival order */
+    struct task *curr_target;      /* complete_signal's rotating target */
+    bool stopped;                  /* group stop in effect */
+    int stop_signal;               /* the signal that stopped it */
     bool stop_report, cont_report; /* not yet reported by wait (WUNTRACED/WCONTINUED) */
-    u64 itimer_interval_ns; /* ITIMER_REAL period (alarm_deadline_ns is its next expiry) */
+    u64 itimer_interval_ns;        /* ITIMER_REAL period (alarm_deadline_ns is its next expiry) */
     u64 alarm_deadline_ns;
     u64 rlim_nofile, rlim_nproc, rlim_stack, rlim_core;
     bool pidfd_poll_ready; /* the group has exited (pidfd POLLIN) */
@@ -154,13 +154,13 @@ struct task {
     struct nsproxy *ns;
     struct cred *cred;
 
-    u64 blocked; /* signal mask */
-    u64 pending; /* thread-directed pending signals */
-    struct km_sigq *sigq;  /* their siginfo, in arrival order */
-    bool sigpending;       /* TIF_SIGPENDING: chosen to handle a signal */
-    u64 saved_sigmask;     /* sigsuspend: the mask to restore (restore_sigmask) */
+    u64 blocked;          /* signal mask */
+    u64 pending;          /* thread-directed pending signals */
+    struct km_sigq *sigq; /* their siginfo, in arrival order */
+    bool sigpending;      /* TIF_SIGPENDING: chosen to handle a signal */
+    u64 saved_sigmask;    /* sigsuspend: the mask to restore (restore_sigmask) */
     bool restore_sigmask;
-    u64 real_blocked;      /* rt_sigtimedwait: the mask while waiting */
+    u64 real_blocked; /* rt_sigtimedwait: the mask while waiting */
     bool sigwait_active;
     struct km_altstack altstack;
     u64 set_child_tid, clear_child_tid;
@@ -229,7 +229,7 @@ struct km {
     int initial_status;        /* its wait status once it exited */
     bool initial_exited;
     int next_pid, next_seq, next_res_id;
-    int last_seq; /* seq of the task run last (round robin) */
+    int last_seq;  /* seq of the task run last (round robin) */
     u64 block_seq; /* counts km_block calls (wait.seq) */
     struct km_events ev;
     struct futex_waiter *futex_waiters;

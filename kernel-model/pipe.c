@@ -10,8 +10,14 @@
  * pipe_read/pipe_write (wait_event_interruptible_exclusive): new data
  * wakes the first reader in line, new room the first writer; a reader
  * that leaves data behind passes the wake on. Closing an end wakes all. */
-static u64 pipe_rd_key(const struct km_pipe *p) { return (u64)p->id * 2; }
-static u64 pipe_wr_key(const struct km_pipe *p) { return (u64)p->id * 2 + 1; }
+static u64 pipe_rd_key(const struct km_pipe *p)
+{
+    return (u64)p->id * 2;
+}
+static u64 pipe_wr_key(const struct km_pipe *p)
+{
+    return (u64)p->id * 2 + 1;
+}
 
 static void pipe_wake(struct km *k, struct km_pipe *p)
 {
@@ -70,8 +76,7 @@ i64 pipe_read(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n, 
     p->head = (p->head + take) % KM_PIPE_SIZE;
     p->len -= take;
     km_wake_one(k, KM_WAIT_PIPE, pipe_wr_key(p));
-    if (p->len)
-        km_wake_one(k, KM_WAIT_PIPE, pipe_rd_key(p));
+    if (p->len) km_wake_one(k, KM_WAIT_PIPE, pipe_rd_key(p));
     km_wake_all(k, KM_WAIT_POLL, 0);
     return take;
 }
@@ -108,8 +113,7 @@ i64 pipe_write(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n,
     p->len += put;
     free(tmp);
     km_wake_one(k, KM_WAIT_PIPE, pipe_rd_key(p));
-    if (p->len < KM_PIPE_SIZE)
-        km_wake_one(k, KM_WAIT_PIPE, pipe_wr_key(p));
+    if (p->len < KM_PIPE_SIZE) km_wake_one(k, KM_WAIT_PIPE, pipe_wr_key(p));
     km_wake_all(k, KM_WAIT_POLL, 0);
     return put;
 }

@@ -70,8 +70,7 @@ static i64 sys_exit_group(struct km *k, struct task *t, const u64 a[6])
  * the children whose exit signal is not SIGCHLD. */
 static bool wait_eligible(const struct task *c, u32 options)
 {
-    if (options & LX_WALL)
-        return true;
+    if (options & LX_WALL) return true;
     return (c->exit_signal != LX_SIGCHLD) == ((options & LX_WCLONE) != 0);
 }
 
@@ -91,16 +90,14 @@ i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, in
     (void)reaped_info;
     bool any = false;
     for (struct task *th = t->tg->threads; th; th = th->tg_next) {
-        if ((options & LX_WNOTHREAD) && th != t)
-            continue;
+        if ((options & LX_WNOTHREAD) && th != t) continue;
         for (struct task *c = th->children; c; c = c->sibling) {
-            if (!wait_id_matches(t, c, idtype, id) || !wait_eligible(c, options))
-                continue;
+            if (!wait_id_matches(t, c, idtype, id) || !wait_eligible(c, options)) continue;
             any = true;
             /* wait_task_stopped / wait_task_continued: reported once each */
             struct tgroup *ctg = c->tg;
-            bool stopped = (options & LX_WSTOPPED) && ctg->stopped && ctg->stop_report &&
-                           !task_group_dead(c);
+            bool stopped =
+                (options & LX_WSTOPPED) && ctg->stopped && ctg->stop_report && !task_group_dead(c);
             bool contd = (options & LX_WCONTINUED) && ctg->cont_report && !task_group_dead(c);
             if (stopped || contd) {
                 *status_out = stopped ? (ctg->stop_signal << 8) | 0x7f : 0xffff;
@@ -121,8 +118,7 @@ i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, in
                 }
                 return c->tid;
             }
-            if (!(options & LX_WEXITED) || c->state != TASK_ZOMBIE || !task_group_dead(c))
-                continue;
+            if (!(options & LX_WEXITED) || c->state != TASK_ZOMBIE || !task_group_dead(c)) continue;
             int st = c->tg->group_exit ? c->tg->group_exit_code : c->exit_code;
             int pid = c->tid;
             *status_out = st;
@@ -141,15 +137,12 @@ i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, in
             km_ev_int(k, "status", st);
             km_ev_int(k, "nowait", (options & LX_WNOWAIT) != 0);
             km_ev_end(k);
-            if (!(options & LX_WNOWAIT))
-                km_reap(k, c);
+            if (!(options & LX_WNOWAIT)) km_reap(k, c);
             return pid;
         }
     }
-    if (!any)
-        return -LX_ECHILD;
-    if (options & LX_WNOHANG)
-        return 0;
+    if (!any) return -LX_ECHILD;
+    if (options & LX_WNOHANG) return 0;
     return km_block(k, t, KM_WAIT_CHILD, 0, 0, 0);
 }
 
@@ -174,13 +167,12 @@ static i64 sys_wait4(struct km *k, struct task *t, const u64 a[6])
     }
     int st = 0, code, sst, spid;
     u32 suid;
-    i64 r = km_do_wait(k, t, idtype, id, options | LX_WEXITED, &st, NULL, &code, &sst, &spid, &suid);
-    if (r > 0 && a[1] && mm_write_u32(t->mm, a[1], (u32)st) < 0)
-        return -LX_EFAULT;
+    i64 r =
+        km_do_wait(k, t, idtype, id, options | LX_WEXITED, &st, NULL, &code, &sst, &spid, &suid);
+    if (r > 0 && a[1] && mm_write_u32(t->mm, a[1], (u32)st) < 0) return -LX_EFAULT;
     if (r > 0 && a[3]) {
         u8 zero[144] = {0}; /* struct rusage: no accounting modelled */
-        if (mm_write(t->mm, a[3], zero, sizeof zero) < 0)
-            return -LX_EFAULT;
+        if (mm_write(t->mm, a[3], zero, sizeof zero) < 0) return -LX_EFAULT;
     }
     return r;
 }
@@ -193,29 +185,23 @@ static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
     if (options & ~(LX_WNOHANG | LX_WNOWAIT | LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED |
                     LX_WNOTHREAD | LX_WCLONE | LX_WALL))
         return -LX_EINVAL;
-    if (!(options & (LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED)))
-        return -LX_EINVAL;
+    if (!(options & (LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED))) return -LX_EINVAL;
     switch (idtype) {
     case LX_P_ALL: break;
     case LX_P_PID:
-        if (id <= 0)
-            return -LX_EINVAL;
+        if (id <= 0) return -LX_EINVAL;
         break;
     case LX_P_PGID:
-        if (id < 0)
-            return -LX_EINVAL;
+        if (id < 0) return -LX_EINVAL;
         break;
     case LX_P_PIDFD: {
         int err = 0;
-        if (id < 0)
-            return -LX_EINVAL;
+        if (id < 0) return -LX_EINVAL;
         struct task *target = files_pidfd_task(k, t, (int)id, &err);
-        if (!target)
-            return err ? err : -LX_EBADF;
+        if (!target) return err ? err : -LX_EBADF;
         idtype = LX_P_PID;
         id = target->tg->tgid;
-        if (target->state == TASK_DEAD)
-            return -LX_ECHILD;
+        if (target->state == TASK_DEAD) return -LX_ECHILD;
         break;
     }
     default: return -LX_EINVAL;
@@ -223,8 +209,7 @@ static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
     int st = 0, code = 0, sst = 0, spid = 0;
     u32 suid = 0;
     i64 r = km_do_wait(k, t, idtype, id, options, &st, NULL, &code, &sst, &spid, &suid);
-    if (r < 0 || !a[2])
-        return r < 0 ? r : 0;
+    if (r < 0 || !a[2]) return r < 0 ? r : 0;
     /* siginfo_t for SIGCHLD: signo, errno, code, then pid, uid, status
      * at 16/20/24 and utime/stime at 32/40; all zero when nothing waited. */
     u8 si[128] = {0};
@@ -236,8 +221,7 @@ static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
         lx_put32(be, si + 20, suid);
         lx_put32(be, si + 24, (u32)sst);
     }
-    if (mm_write(t->mm, a[2], si, sizeof si) < 0)
-        return -LX_EFAULT;
+    if (mm_write(t->mm, a[2], si, sizeof si) < 0) return -LX_EFAULT;
     return 0;
 }
 
@@ -259,13 +243,10 @@ static i64 kill_one(struct km *k, struct task *t, struct task *target, int sig, 
         target = target->tg->leader;
         for (struct task *th = target->tg->threads; th && target->state >= TASK_ZOMBIE;
              th = th->tg_next)
-            if (th->state < TASK_ZOMBIE)
-                target = th;
+            if (th->state < TASK_ZOMBIE) target = th;
     }
-    if (!may_signal(t, target))
-        return -LX_EPERM;
-    if (sig)
-        km_send_signal(k, t, target, sig, group, si_code);
+    if (!may_signal(t, target)) return -LX_EPERM;
+    if (sig) km_send_signal(k, t, target, sig, group, si_code);
     return 0;
 }
 
@@ -273,8 +254,7 @@ static i64 sys_kill(struct km *k, struct task *t, const u64 a[6])
 {
     i64 pid = (i32)a[0];
     int sig = (int)a[1];
-    if (sig < 0 || sig > LX_NSIG)
-        return -LX_EINVAL;
+    if (sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
     if (pid > 0) {
         struct task *target = km_find_task(k, (int)pid);
         if (!target || target != target->tg->leader || target->tg->nr_threads == 0)
@@ -286,14 +266,11 @@ static i64 sys_kill(struct km *k, struct task *t, const u64 a[6])
     i64 result = -LX_ESRCH;
     int count = 0;
     for (struct task *p = k->tasks; p; p = p->all_next) {
-        if (p == k->init || p != p->tg->leader || p->tg->nr_threads == 0)
-            continue;
-        if (pid == -1 ? p->tg == t->tg : p->tg->pgid != pgrp)
-            continue;
+        if (p == k->init || p != p->tg->leader || p->tg->nr_threads == 0) continue;
+        if (pid == -1 ? p->tg == t->tg : p->tg->pgid != pgrp) continue;
         count++;
         i64 r = kill_one(k, t, p, sig, true, LX_SI_USER);
-        if (r == 0 || result == -LX_ESRCH)
-            result = r;
+        if (r == 0 || result == -LX_ESRCH) result = r;
     }
     if (pid == -1 && sig) /* the caller is spared by kill(-1) */
         (void)count;
@@ -304,11 +281,9 @@ static i64 sys_tgkill(struct km *k, struct task *t, const u64 a[6])
 {
     i64 tgid = (i32)a[0], tid = (i32)a[1];
     int sig = (int)a[2];
-    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > LX_NSIG)
-        return -LX_EINVAL;
+    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
     struct task *target = km_find_task(k, (int)tid);
-    if (!target || target->state >= TASK_ZOMBIE || target->tg->tgid != tgid)
-        return -LX_ESRCH;
+    if (!target || target->state >= TASK_ZOMBIE || target->tg->tgid != tgid) return -LX_ESRCH;
     return kill_one(k, t, target, sig, false, LX_SI_TKILL);
 }
 
@@ -316,27 +291,21 @@ static i64 sys_tkill(struct km *k, struct task *t, const u64 a[6])
 {
     i64 tid = (i32)a[0];
     int sig = (int)a[1];
-    if (tid <= 0 || sig < 0 || sig > LX_NSIG)
-        return -LX_EINVAL;
+    if (tid <= 0 || sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
     struct task *target = km_find_task(k, (int)tid);
-    if (!target || target->state >= TASK_ZOMBIE)
-        return -LX_ESRCH;
+    if (!target || target->state >= TASK_ZOMBIE) return -LX_ESRCH;
     return kill_one(k, t, target, sig, false, LX_SI_TKILL);
 }
 
 static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
 {
     int sig = (int)a[1];
-    if (a[3] != 0)
-        return -LX_EINVAL;
-    if (sig < 0 || sig > LX_NSIG)
-        return -LX_EINVAL;
+    if (a[3] != 0) return -LX_EINVAL;
+    if (sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
     int err = 0;
     struct task *target = files_pidfd_task(k, t, (int)a[0], &err);
-    if (!target)
-        return err ? err : -LX_EBADF;
-    if (target->state >= TASK_ZOMBIE || target->tg->nr_threads == 0)
-        return -LX_ESRCH;
+    if (!target) return err ? err : -LX_EBADF;
+    if (target->state >= TASK_ZOMBIE || target->tg->nr_threads == 0) return -LX_ESRCH;
     if (a[2]) /* a siginfo from the caller: only for its own group, as Linux */
         return -LX_EINVAL;
     return kill_one(k, t, target, sig, true, LX_SI_USER);
@@ -347,8 +316,7 @@ static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
 static i64 sys_rt_sigpending(struct km *k, struct task *t, const u64 a[6])
 {
     (void)k;
-    if (a[1] != 8)
-        return -LX_EINVAL;
+    if (a[1] != 8) return -LX_EINVAL;
     u8 buf[8];
     lx_put64(km_guest_be(t), buf, (t->pending | t->tg->shared_pending) & t->blocked);
     return mm_write(t->mm, a[0], buf, sizeof buf) < 0 ? -LX_EFAULT : 0;
@@ -371,14 +339,10 @@ static i64 sys_unshare(struct km *k, struct task *t, const u64 a[6])
                         LX_CLONE_NEWIPC | LX_CLONE_NEWNET | LX_CLONE_NEWUSER | LX_CLONE_NEWPID |
                         LX_CLONE_NEWCGROUP | LX_CLONE_NEWTIME;
     /* U1: implied flags */
-    if (f & LX_CLONE_NEWUSER)
-        f |= LX_CLONE_THREAD | LX_CLONE_FS;
-    if (f & LX_CLONE_VM)
-        f |= LX_CLONE_SIGHAND;
-    if (f & LX_CLONE_SIGHAND)
-        f |= LX_CLONE_THREAD;
-    if (f & LX_CLONE_NEWNS)
-        f |= LX_CLONE_FS;
+    if (f & LX_CLONE_NEWUSER) f |= LX_CLONE_THREAD | LX_CLONE_FS;
+    if (f & LX_CLONE_VM) f |= LX_CLONE_SIGHAND;
+    if (f & LX_CLONE_SIGHAND) f |= LX_CLONE_THREAD;
+    if (f & LX_CLONE_NEWNS) f |= LX_CLONE_FS;
     const char *rule = NULL, *why = NULL;
     int err = 0;
     if (f & ~allowed) {
@@ -390,7 +354,8 @@ static i64 sys_unshare(struct km *k, struct task *t, const u64 a[6])
         err = LX_EINVAL, rule = "unshare_sighand_shared",
         why = "unshare: SIGHAND/VM while the handler table is shared (U4)";
     } else if ((f & LX_CLONE_VM) && t->mm->refs > 1) {
-        err = LX_EINVAL, rule = "unshare_vm_shared", why = "unshare: VM while the mm is shared (U5)";
+        err = LX_EINVAL, rule = "unshare_vm_shared",
+        why = "unshare: VM while the mm is shared (U5)";
     } else if ((f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER) && !(f & LX_CLONE_NEWUSER) &&
                !cred_capable_admin(t->cred)) {
         err = LX_EPERM, rule = "unshare_ns_needs_cap_sys_admin",

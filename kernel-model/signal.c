@@ -23,7 +23,10 @@ bool km_sig_default_ignored(int sig)
     return sig == LX_SIGCHLD || sig == LX_SIGCONT || sig == LX_SIGURG || sig == LX_SIGWINCH;
 }
 
-static bool sig_default_stop(int sig) { return (SIG_STOP_MASK & LX_SIGBIT(sig)) != 0; }
+static bool sig_default_stop(int sig)
+{
+    return (SIG_STOP_MASK & LX_SIGBIT(sig)) != 0;
+}
 
 bool km_sig_default_fatal(int sig)
 {
@@ -33,9 +36,16 @@ bool km_sig_default_fatal(int sig)
 static bool sig_dumps_core(int sig)
 {
     switch (sig) {
-    case LX_SIGQUIT: case LX_SIGILL: case LX_SIGTRAP: case LX_SIGABRT: case LX_SIGBUS:
-    case LX_SIGFPE: case LX_SIGSEGV: case LX_SIGXCPU: case LX_SIGXFSZ: case LX_SIGSYS:
-        return true;
+    case LX_SIGQUIT:
+    case LX_SIGILL:
+    case LX_SIGTRAP:
+    case LX_SIGABRT:
+    case LX_SIGBUS:
+    case LX_SIGFPE:
+    case LX_SIGSEGV:
+    case LX_SIGXCPU:
+    case LX_SIGXFSZ:
+    case LX_SIGSYS: return true;
     }
     return false;
 }
@@ -113,8 +123,7 @@ void km_sigq_free(struct km_sigq **q)
 static void flush_group(struct tgroup *tg, u64 mask)
 {
     for (int s = 1; s <= LX_NSIG; s++) {
-        if (!(mask & LX_SIGBIT(s)))
-            continue;
+        if (!(mask & LX_SIGBIT(s))) continue;
         tg->shared_pending &= ~LX_SIGBIT(s);
         sigq_drop(&tg->sigq, s);
         for (struct task *th = tg->threads; th; th = th->tg_next) {
@@ -126,13 +135,12 @@ static void flush_group(struct tgroup *tg, u64 mask)
 
 /* --- events ----------------------------------------------------------- */
 
-static void ev_sig(struct km *k, const char *kind, const struct task *t, int sig,
-                   const char *key, const char *val)
+static void ev_sig(struct km *k, const char *kind, const struct task *t, int sig, const char *key,
+                   const char *val)
 {
     km_ev_begin(k, kind, t);
     km_ev_str(k, "sig", lx_signal_name(sig));
-    if (key)
-        km_ev_str(k, key, val);
+    if (key) km_ev_str(k, key, val);
     km_ev_end(k);
 }
 
@@ -159,8 +167,7 @@ static void notify_parent_cldstop(struct km *k, struct task *leader, int why, in
 static void group_stop(struct km *k, struct task *t, int sig)
 {
     struct tgroup *tg = t->tg;
-    if (tg->stopped || tg->group_exit)
-        return;
+    if (tg->stopped || tg->group_exit) return;
     tg->stopped = true;
     tg->stop_signal = sig;
     tg->stop_report = true;
@@ -176,8 +183,7 @@ static void group_stop(struct km *k, struct task *t, int sig)
 static void group_continue(struct km *k, struct task *t)
 {
     struct tgroup *tg = t->tg;
-    if (!tg->stopped)
-        return;
+    if (!tg->stopped) return;
     tg->stopped = false;
     tg->stop_report = false;
     tg->cont_report = true;
@@ -199,8 +205,7 @@ static bool sig_handler_ignores(const struct task *t, int sig)
 static bool prepare_signal(struct km *k, struct task *p, int sig)
 {
     struct tgroup *tg = p->tg;
-    if (tg->group_exit)
-        return sig == LX_SIGKILL;
+    if (tg->group_exit) return sig == LX_SIGKILL;
     if (sig_default_stop(sig)) {
         flush_group(tg, LX_SIGBIT(LX_SIGCONT));
     } else if (sig == LX_SIGCONT) {
@@ -208,24 +213,18 @@ static bool prepare_signal(struct km *k, struct task *p, int sig)
         group_continue(k, p);
     }
     /* sig_ignored: a blocked signal is queued even if ignored. */
-    if ((p->blocked | p->real_blocked) & LX_SIGBIT(sig))
-        return true;
-    if (sig == LX_SIGKILL || sig == LX_SIGSTOP)
-        return true;
+    if ((p->blocked | p->real_blocked) & LX_SIGBIT(sig)) return true;
+    if (sig == LX_SIGKILL || sig == LX_SIGSTOP) return true;
     return !sig_handler_ignores(p, sig);
 }
 
 /* wants_signal */
 static bool wants_signal(const struct km *k, int sig, const struct task *p)
 {
-    if (p->blocked & LX_SIGBIT(sig))
-        return false;
-    if (p->state >= TASK_ZOMBIE)
-        return false;
-    if (sig == LX_SIGKILL)
-        return true;
-    if (p->tg->stopped)
-        return false;
+    if (p->blocked & LX_SIGBIT(sig)) return false;
+    if (p->state >= TASK_ZOMBIE) return false;
+    if (sig == LX_SIGKILL) return true;
+    if (p->tg->stopped) return false;
     return p == k->current || !p->sigpending;
 }
 
@@ -255,14 +254,12 @@ i64 km_interrupted_result(enum km_wait_kind w)
 static void signal_wake_up(struct km *k, struct task *t)
 {
     t->sigpending = true;
-    if (t->state != TASK_BLOCKED || !wait_interruptible(t->wait.kind))
-        return;
+    if (t->state != TASK_BLOCKED || !wait_interruptible(t->wait.kind)) return;
     if (t->wait.kind == KM_WAIT_SIGWAIT || t->wait.kind == KM_WAIT_SLEEP) {
         km_wake(k, t, false, 0); /* re-run: it takes the signal, or reports the time left */
         return;
     }
-    if (t->wait.kind == KM_WAIT_FUTEX)
-        futex_cancel_wait(k, t);
+    if (t->wait.kind == KM_WAIT_FUTEX) futex_cancel_wait(k, t);
     km_wake(k, t, true, km_interrupted_result(t->wait.kind));
 }
 
@@ -277,22 +274,19 @@ static void complete_signal(struct km *k, int sig, struct task *p, bool group)
     int eligible = 0;
     if (group && km_ev_enabled(k)) {
         for (struct task *th = tg->threads; th && used < sizeof cands; th = th->tg_next) {
-            if (th->state >= TASK_ZOMBIE)
-                continue;
+            if (th->state >= TASK_ZOMBIE) continue;
             bool blocked = th->blocked & LX_SIGBIT(sig);
-            const char *st = blocked                  ? "blocked"
+            const char *st = blocked                    ? "blocked"
                              : wants_signal(k, sig, th) ? "eligible"
-                             : tg->stopped            ? "stopped"
-                                                      : "busy";
-            int w = snprintf(cands + used, sizeof cands - used, "%s%d:%s", used ? "," : "",
-                             th->tid, st);
-            if (w > 0)
-                used += (size_t)w;
+                             : tg->stopped              ? "stopped"
+                                                        : "busy";
+            int w = snprintf(cands + used, sizeof cands - used, "%s%d:%s", used ? "," : "", th->tid,
+                             st);
+            if (w > 0) used += (size_t)w;
         }
     }
     for (struct task *th = tg->threads; th; th = th->tg_next)
-        if (wants_signal(k, sig, th))
-            eligible++;
+        if (wants_signal(k, sig, th)) eligible++;
     if (group && k->opt.signal_target_seeded && eligible > 1) {
         int pick = (int)(km_rand(k) % (u64)eligible);
         for (struct task *th = tg->threads; th; th = th->tg_next)
@@ -309,10 +303,10 @@ static void complete_signal(struct km *k, int sig, struct task *p, bool group)
     } else if (!group || tg->nr_threads <= 1) {
         why = NULL; /* stays pending until p unblocks it */
     } else {
-        struct task *start = tg->curr_target && tg->curr_target->state < TASK_ZOMBIE &&
-                                     tg->curr_target->tg == tg
-                                 ? tg->curr_target
-                                 : p;
+        struct task *start =
+            tg->curr_target && tg->curr_target->state < TASK_ZOMBIE && tg->curr_target->tg == tg
+                ? tg->curr_target
+                : p;
         struct task *th = start;
         do {
             if (wants_signal(k, sig, th)) {
@@ -335,13 +329,11 @@ static void complete_signal(struct km *k, int sig, struct task *p, bool group)
         km_ev_str(k, "why", t ? why : "every thread blocks it: it stays pending for the group");
         km_ev_end(k);
     }
-    if (!t)
-        return;
+    if (!t) return;
     /* A fatal signal with no handler kills the whole group at once. */
     const struct lx_sigaction *sa = &t->sighand->action[sig - 1];
-    bool fatal = sig == LX_SIGKILL ||
-                 (sa->handler == LX_SIG_DFL && km_sig_default_fatal(sig) &&
-                  !(t->real_blocked & LX_SIGBIT(sig)));
+    bool fatal = sig == LX_SIGKILL || (sa->handler == LX_SIG_DFL && km_sig_default_fatal(sig) &&
+                                       !(t->real_blocked & LX_SIGBIT(sig)));
     if (fatal && !tg->group_exit && (sig == LX_SIGKILL || !sig_dumps_core(sig))) {
         ev_sig(k, "signal_fatal", t, sig, "action", "terminate the group");
         km_group_exit(k, t, death_status(t, sig));
@@ -354,24 +346,20 @@ void km_send_signal_info(struct km *k, struct task *sender, struct task *target,
                          const struct km_siginfo *info)
 {
     int sig = info->signo;
-    if (sig <= 0 || sig > LX_NSIG || target == k->init || !target->sighand)
-        return;
+    if (sig <= 0 || sig > LX_NSIG || target == k->init || !target->sighand) return;
     struct tgroup *tg = target->tg;
     if (target->state >= TASK_ZOMBIE) {
-        if (!group)
-            return;
+        if (!group) return;
         /* the leader is gone but the group lives: any live thread */
         struct task *th = tg->threads;
         while (th && th->state >= TASK_ZOMBIE)
             th = th->tg_next;
-        if (!th)
-            return;
+        if (!th) return;
         target = th;
     }
     km_ev_begin(k, "signal_generate", target);
     km_ev_str(k, "sig", lx_signal_name(sig));
-    if (sender)
-        km_ev_int(k, "from", sender->tid);
+    if (sender) km_ev_int(k, "from", sender->tid);
     km_ev_str(k, "to", group ? "process" : "thread");
     km_ev_int(k, "si_code", info->code);
     km_ev_end(k);
@@ -389,8 +377,7 @@ void km_send_signal_info(struct km *k, struct task *sender, struct task *target,
                "a standard signal already pending is not queued twice");
         return;
     }
-    if (!(*set & LX_SIGBIT(sig)))
-        sigq_drop(q, sig); /* stale entries of a flushed signal */
+    if (!(*set & LX_SIGBIT(sig))) sigq_drop(q, sig); /* stale entries of a flushed signal */
     *set |= LX_SIGBIT(sig);
     sigq_add(q, info);
     complete_signal(k, sig, target, group);
@@ -432,11 +419,9 @@ void km_force_signal(struct km *k, struct task *t, int sig, int si_code, u64 add
 static int next_signal(u64 pending, u64 blocked)
 {
     u64 m = pending & ~blocked;
-    if (!m)
-        return 0;
+    if (!m) return 0;
     u64 sync = m & SIG_SYNC_MASK;
-    if (sync)
-        m = sync;
+    if (sync) m = sync;
     return __builtin_ctzll(m) + 1;
 }
 
@@ -447,15 +432,13 @@ static int dequeue_signal(struct task *t, u64 mask_blocked, struct km_siginfo *i
     int sig = next_signal(t->pending, mask_blocked);
     if (sig) {
         sigq_take(&t->sigq, sig, info, &more);
-        if (!more)
-            t->pending &= ~LX_SIGBIT(sig);
+        if (!more) t->pending &= ~LX_SIGBIT(sig);
         return sig;
     }
     sig = next_signal(t->tg->shared_pending, mask_blocked);
     if (sig) {
         sigq_take(&t->tg->sigq, sig, info, &more);
-        if (!more)
-            t->tg->shared_pending &= ~LX_SIGBIT(sig);
+        if (!more) t->tg->shared_pending &= ~LX_SIGBIT(sig);
     }
     return sig;
 }
@@ -486,8 +469,7 @@ static void restart_syscall(struct km *k, struct task *t)
 /* Write r, or restart the syscall, once: *r becomes KM_NORET. */
 static void finish_result(struct km *k, struct task *t, i64 *r)
 {
-    if (*r == KM_NORET || *r == KM_BLOCKED)
-        return;
+    if (*r == KM_NORET || *r == KM_BLOCKED) return;
     if (is_restart(*r))
         restart_syscall(k, t);
     else
@@ -518,8 +500,8 @@ bool km_task_on_altstack(struct km *k, struct task *t)
 }
 
 /* Build the handler frame; false if it could not be written. */
-static bool deliver_to_handler(struct km *k, struct task *t, int sig,
-                               const struct km_siginfo *info, struct lx_sigaction *sa)
+static bool deliver_to_handler(struct km *k, struct task *t, int sig, const struct km_siginfo *info,
+                               struct lx_sigaction *sa)
 {
     struct km_regs regs;
     k->host->cpu_regs_save(k->host->ctx, t, &regs);
@@ -532,53 +514,43 @@ static bool deliver_to_handler(struct km *k, struct task *t, int sig,
         .saved_mask = t->restore_sigmask ? t->saved_sigmask : t->blocked,
         .altstack = t->altstack,
     };
-    if (on_altstack(t, regs.sp))
-        fa.altstack.flags |= LX_SS_ONSTACK;
+    if (on_altstack(t, regs.sp)) fa.altstack.flags |= LX_SS_ONSTACK;
     int err = t->abi->sigframe_setup ? t->abi->sigframe_setup(t->mm, &regs, &fa) : -LX_ENOSYS;
     km_ev_begin(k, "signal_deliver", t);
     km_ev_str(k, "sig", lx_signal_name(sig));
     km_ev_hex(k, "handler", sa->handler);
     km_ev_int(k, "si_code", info->code);
-    if (err)
-        km_ev_str(k, "frame", "cannot be written: SIGSEGV");
+    if (err) km_ev_str(k, "frame", "cannot be written: SIGSEGV");
     km_ev_end(k);
-    if (err)
-        return false;
+    if (err) return false;
     k->host->cpu_regs_load(k->host->ctx, t, &regs);
     if ((t->altstack.flags & LX_SS_AUTODISARM) && (sa->flags & LX_SA_ONSTACK))
         t->altstack = (struct km_altstack){.flags = LX_SS_DISABLE};
     t->restore_sigmask = false;
     t->blocked |= sa->mask;
-    if (!(sa->flags & LX_SA_NODEFER))
-        t->blocked |= LX_SIGBIT(sig);
+    if (!(sa->flags & LX_SA_NODEFER)) t->blocked |= LX_SIGBIT(sig);
     t->blocked &= ~SIG_UNBLOCKABLE;
-    if (sa->flags & LX_SA_RESETHAND)
-        sa->handler = LX_SIG_DFL;
+    if (sa->flags & LX_SA_RESETHAND) sa->handler = LX_SIG_DFL;
     return true;
 }
 
 void km_return_to_user(struct km *k, struct task *t, i64 r)
 {
-    if (r == KM_BLOCKED || t->state >= TASK_ZOMBIE)
-        return;
+    if (r == KM_BLOCKED || t->state >= TASK_ZOMBIE) return;
     if (t->sigwait_active) { /* rt_sigtimedwait is over, however it ended */
         t->blocked = t->real_blocked;
         t->real_blocked = 0;
         t->sigwait_active = false;
     }
     for (int guard = 0; guard < 2 * LX_NSIG && t->state < TASK_ZOMBIE; guard++) {
-        if (t->tg->stopped)
-            break;
+        if (t->tg->stopped) break;
         struct km_siginfo info;
         int sig = dequeue_signal(t, t->blocked, &info);
-        if (!sig)
-            break;
+        if (!sig) break;
         struct lx_sigaction *sa = &t->sighand->action[sig - 1];
-        if (sa->handler == LX_SIG_IGN)
-            continue;
+        if (sa->handler == LX_SIG_IGN) continue;
         if (sa->handler == LX_SIG_DFL) {
-            if (km_sig_default_ignored(sig))
-                continue;
+            if (km_sig_default_ignored(sig)) continue;
             if (sig_default_stop(sig)) {
                 finish_result(k, t, &r);
                 group_stop(k, t, sig);

@@ -16,12 +16,12 @@ enum km_si_layout { KM_SIL_KILL, KM_SIL_TIMER, KM_SIL_POLL, KM_SIL_FAULT, KM_SIL
 struct km_siginfo {
     int signo, errno_, code;
     enum km_si_layout layout;
-    int pid;      /* KILL, CHLD, RT: sender / child */
-    u32 uid;      /* KILL, CHLD, RT */
-    int status;   /* CHLD: exit code or signal */
+    int pid;    /* KILL, CHLD, RT: sender / child */
+    u32 uid;    /* KILL, CHLD, RT */
+    int status; /* CHLD: exit code or signal */
     u64 utime, stime;
-    u64 value;    /* RT, TIMER: sigval */
-    u64 addr;     /* FAULT */
+    u64 value; /* RT, TIMER: sigval */
+    u64 addr;  /* FAULT */
     int timerid, overrun;
 };
 
@@ -39,8 +39,8 @@ struct km_sigq {
 };
 
 /* sigaltstack state of a task (stack_t: ss_sp, ss_flags, ss_size). */
-#define LX_SS_ONSTACK 1
-#define LX_SS_DISABLE 2
+#define LX_SS_ONSTACK    1
+#define LX_SS_DISABLE    2
 #define LX_SS_AUTODISARM 0x80000000u
 struct km_altstack {
     u64 sp, size;
@@ -52,8 +52,8 @@ struct km_sigframe_args {
     int sig;
     u64 handler, flags, restorer; /* the sigaction */
     const struct km_siginfo *info;
-    u64 saved_mask;                /* the blocked mask to restore at rt_sigreturn */
-    struct km_altstack altstack;   /* the task's sigaltstack (for SA_ONSTACK and uc_stack) */
+    u64 saved_mask;              /* the blocked mask to restore at rt_sigreturn */
+    struct km_altstack altstack; /* the task's sigaltstack (for SA_ONSTACK and uc_stack) */
 };
 
 #endif

@@ -12,8 +12,8 @@ static bool table_ready;
 
 static void table_build(void)
 {
-    const struct km_sys_entry *const segs[] = {km_sys_proc, km_sys_futex, km_sys_file, km_sys_mem,
-                                               km_sys_misc, km_sys_signal};
+    const struct km_sys_entry *const segs[] = {km_sys_proc, km_sys_futex, km_sys_file,
+                                               km_sys_mem,  km_sys_misc,  km_sys_signal};
     for (size_t s = 0; s < sizeof segs / sizeof segs[0]; s++)
         for (const struct km_sys_entry *e = segs[s]; e->sysno != LX_SYS_NONE; e++) {
             if (table[e->sysno]) km_panic("syscall handled by two modules");
@@ -94,8 +94,7 @@ static void ev_syscall(struct km *k, struct task *t, const char *name, const cha
     } else if (lx_is_err(r)) {
         km_ev_int(k, "ret", -1);
         km_ev_str(k, "err", lx_errno_name((int)-r));
-        if (k->last_rule)
-            km_ev_str(k, "rule", k->last_rule);
+        if (k->last_rule) km_ev_str(k, "rule", k->last_rule);
     } else if (!strcmp(name, "mmap") || !strcmp(name, "brk") || !strcmp(name, "mremap")) {
         km_ev_hex(k, "ret", (u64)r); /* addresses read better in hex */
     } else {

@@ -48,8 +48,7 @@ static int fake_exec_load(void *ctx, struct task *t, const char *host_path, char
 static void fake_set_return(void *ctx, struct task *t, i64 v)
 {
     (void)ctx;
-    if (t->cpu)
-        ((struct fake_cpu *)t->cpu)->ret = v;
+    if (t->cpu) ((struct fake_cpu *)t->cpu)->ret = v;
 }
 
 static void fake_regs_save(void *ctx, struct task *t, struct km_regs *r)
