@@ -34,6 +34,7 @@ struct main_opts {
     const char *root;
     u64 seed, slice;
     bool trace;
+    bool signal_target_seeded;
     const char *trace_file; /* NULL: stderr */
     const char *events_file;
 };
@@ -42,7 +43,7 @@ static void usage_print(FILE *f)
 {
     fputs("Usage: clonemu run [OPTION]... PROGRAM [ARG]...\n"
           "  or:  clonemu help | --help | --version\n"
-          "Run the static Linux PROGRAM (x86-64 or aarch64) on a modelled kernel\n"
+          "Run the static Linux PROGRAM (x86-64, aarch64 or s390x) on a modelled kernel\n"
           "that shows what clone() and its family do.\n"
           "\n"
           "Options of run (options after PROGRAM go to PROGRAM):\n"
@@ -53,6 +54,10 @@ static void usage_print(FILE *f)
           "      --events=FILE   every model event as JSON Lines to FILE ('-' = stdout);\n"
           "                      see docs/events.md\n"
           "      --slice=N       basic blocks per time slice (default 20000)\n"
+          "      --signal-target=linux|seeded\n"
+          "                      thread that handles a process-directed signal:\n"
+          "                      Linux's choice (default: the main thread, then a\n"
+          "                      rotating target) or one picked with the seed\n"
           "  -h, --help          display this help and exit\n"
           "      --version       output version information and exit\n"
           "\n"
@@ -82,7 +87,7 @@ static bool parse_u64(const char *s, u64 *out)
     return true;
 }
 
-enum { OPT_ROOT = 256, OPT_SEED, OPT_TRACE, OPT_EVENTS, OPT_SLICE, OPT_VERSION };
+enum { OPT_ROOT = 256, OPT_SEED, OPT_TRACE, OPT_EVENTS, OPT_SLICE, OPT_SIGTARGET, OPT_VERSION };
 
 /* Parse `run`'s options (argv[0] is "run"). Returns -1 to go on, else an
  * exit status; *first is the index of PROGRAM. */
@@ -94,6 +99,7 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         {"trace", optional_argument, NULL, OPT_TRACE},
         {"events", required_argument, NULL, OPT_EVENTS},
         {"slice", required_argument, NULL, OPT_SLICE},
+        {"signal-target", required_argument, NULL, OPT_SIGTARGET},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -116,6 +122,12 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         case OPT_SLICE:
             if (!parse_u64(optarg, &o->slice) || o->slice == 0)
                 return usage_error("invalid --slice '%s' (a positive number of blocks)", optarg);
+            break;
+        case OPT_SIGTARGET:
+            if (!strcmp(optarg, "seeded"))
+                o->signal_target_seeded = true;
+            else if (strcmp(optarg, "linux") != 0)
+                return usage_error("invalid --signal-target '%s' (linux or seeded)", optarg);
             break;
         case 'h': usage_print(stdout); return 0;
         case OPT_VERSION: printf("clonemu %s\n", CLONEMU_VERSION); return 0;
@@ -223,6 +235,7 @@ static int main_run(const struct main_opts *o, char **argv)
         .gid = (u32)getgid(),
         .root = o->root,
         .hostname = hostname,
+        .signal_target_seeded = o->signal_target_seeded,
     };
     struct km_hostfs fs;
     if (hostfs_posix_init(&fs) < 0) return 1;
