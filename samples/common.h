@@ -13,6 +13,7 @@
  *   errno_name(e)    "EINVAL" instead of 22 or "Invalid argument".
  *   sig_name(s)      "SIGCHLD" instead of 17 (numbers differ between arches).
  *   cld_code_name(c) "CLD_EXITED" for a siginfo_t si_code of SIGCHLD/waitid.
+ *   si_code_name(s, c) "SI_TKILL", "SEGV_MAPERR"... for any signal's si_code.
  *   fail(what)       print "what: EXXX" and exit(1).
  *
  * Everything is static inline so that every sample can include this header
@@ -91,6 +92,34 @@ static inline const char *cld_code_name(int code)
     case CLD_CONTINUED: return "CLD_CONTINUED";
     default: return "CLD_?";
     }
+}
+
+/* The name of a siginfo_t si_code. Codes > 0 mean different things per
+ * signal (SEGV_MAPERR and CLD_EXITED are both 1), hence the signal number. */
+static inline const char *si_code_name(int sig, int code)
+{
+    switch (code) {
+    case SI_USER: return "SI_USER";
+    case SI_KERNEL: return "SI_KERNEL";
+    case SI_QUEUE: return "SI_QUEUE";
+    case SI_TIMER: return "SI_TIMER";
+    case SI_MESGQ: return "SI_MESGQ";
+    case SI_ASYNCIO: return "SI_ASYNCIO";
+    case SI_SIGIO: return "SI_SIGIO";
+    case SI_TKILL: return "SI_TKILL";
+    default: break;
+    }
+    if (sig == SIGCHLD) return cld_code_name(code);
+    if (sig == SIGSEGV) {
+        if (code == SEGV_MAPERR) return "SEGV_MAPERR";
+        if (code == SEGV_ACCERR) return "SEGV_ACCERR";
+    }
+    if (sig == SIGBUS && code == BUS_ADRERR) return "BUS_ADRERR";
+    if (sig == SIGILL && code == ILL_ILLOPN) return "ILL_ILLOPN";
+    if (sig == SIGILL && code == ILL_ILLOPC) return "ILL_ILLOPC";
+    if (sig == SIGFPE && code == FPE_INTDIV) return "FPE_INTDIV";
+    if (sig == SIGTRAP && code == TRAP_BRKPT) return "TRAP_BRKPT";
+    return "SI_?";
 }
 
 /* Write all of buf to fd, retrying short writes. Returns 0 or -1. */
