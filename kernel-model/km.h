@@ -113,6 +113,7 @@ struct tgroup {
     int group_exit_code; /* wait status */
     bool is_child_subreaper, has_child_subreaper;
     u64 shared_pending;            /* process-directed pending signals */
+    u64 ev_shared_pending;         /* shared_pending as the last sigstate event told it */
     struct km_sigq *sigq;          /* their siginfo, in arrival order */
     struct task *curr_target;      /* complete_signal's rotating target */
     bool stopped;                  /* group stop in effect */
@@ -162,6 +163,7 @@ struct task {
     bool restore_sigmask;
     u64 real_blocked; /* rt_sigtimedwait: the mask while waiting */
     bool sigwait_active;
+    u64 ev_blocked, ev_pending; /* blocked/pending as the last sigstate event told them */
     struct km_altstack altstack;
     u64 set_child_tid, clear_child_tid;
     u64 robust_list, robust_len;

@@ -144,6 +144,27 @@ static void ev_sig(struct km *k, const char *kind, const struct task *t, int sig
     km_ev_end(k);
 }
 
+/* sigstate: t's blocked mask, t's pending set or its group's shared
+ * pending set differ from what the last sigstate event said. Emitted at
+ * the end of each signal step (generation, return to user), so a consumer
+ * keeps the sets without re-deriving them. A clone copies the creator's
+ * mask (the child's first return to user reports it). */
+static void ev_sigstate(struct km *k, struct task *t)
+{
+    if (!km_ev_enabled(k) || t->state >= TASK_ZOMBIE) return;
+    if (t->blocked == t->ev_blocked && t->pending == t->ev_pending &&
+        t->tg->shared_pending == t->tg->ev_shared_pending)
+        return;
+    t->ev_blocked = t->blocked;
+    t->ev_pending = t->pending;
+    t->tg->ev_shared_pending = t->tg->shared_pending;
+    km_ev_begin(k, "sigstate", t);
+    km_ev_hex(k, "blocked", t->blocked);
+    km_ev_hex(k, "pending", t->pending);
+    km_ev_hex(k, "shared_pending", t->tg->shared_pending);
+    km_ev_end(k);
+}
+
 /* --- group stop and continue ------------------------------------------- */
 
 /* do_notify_parent_cldstop: SIGCHLD with CLD_STOPPED/CLD_CONTINUED unless
@@ -381,6 +402,7 @@ void km_send_signal_info(struct km *k, struct task *sender, struct task *target,
     *set |= LX_SIGBIT(sig);
     sigq_add(q, info);
     complete_signal(k, sig, target, group);
+    ev_sigstate(k, target);
 }
 
 void km_send_signal(struct km *k, struct task *sender, struct task *target, int sig, bool group,
@@ -574,4 +596,5 @@ void km_return_to_user(struct km *k, struct task *t, i64 r)
         t->restore_sigmask = false;
     }
     t->sigpending = false;
+    ev_sigstate(k, t);
 }
