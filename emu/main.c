@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kernel-model/km.h"
+#include "emu/commands.h"
 #include "emu/hostfs_posix.h"
 #include "emu/sinks.h"
 
@@ -42,6 +43,7 @@ struct main_opts {
 static void usage_print(FILE *f)
 {
     fputs("Usage: clonemu run [OPTION]... PROGRAM [ARG]...\n"
+          "  or:  clonemu explain [OPTION]... FLAGS\n"
           "  or:  clonemu help | --help | --version\n"
           "Run the static Linux PROGRAM (x86-64, aarch64 or s390x) on a modelled kernel\n"
           "that shows what clone() and its family do.\n"
@@ -286,6 +288,7 @@ int main(int argc, char **argv)
         printf("clonemu %s\n", CLONEMU_VERSION);
         return 0;
     }
+    if (!strcmp(cmd, "explain")) return cmd_explain(argc - 1, argv + 1);
     if (strcmp(cmd, "run") != 0) {
         if (cmd[0] == '-') return usage_error("unrecognized option '%s'", cmd);
         return usage_error("unknown command '%s' (did you mean 'clonemu run'?)", cmd);

@@ -164,66 +164,107 @@ static bool range_is_user(const struct task *t, u64 start, u64 len)
     return start + len >= start && start + len <= t->abi->task_size;
 }
 
-/* clone3_args_valid, then the copy_process checks. Pure: no side effects. */
-static const struct clone_rule *clone_first_refusal(struct km *k, struct task *t,
-                                                    const struct kernel_clone_args *a)
+/* A walk over the refusal rules: stop at the first that refuses (the
+ * model's answer), or visit every one (clonemu explain). */
+struct rule_walk {
+    bool all;
+    const struct clone_rule *first;
+    const struct clone_rule *seen[16];
+    int nseen;
+    void (*visit)(void *ctx, int err, const char *rule, const char *why);
+    void *ctx;
+};
+
+/* Record that rule r refuses the call; true: stop walking. */
+static bool walk_hit(struct rule_walk *w, const struct clone_rule *r)
+{
+    if (!w->first) w->first = r;
+    if (!w->all) return true;
+    for (int i = 0; i < w->nseen; i++)
+        if (w->seen[i] == r) return false;
+    if (w->nseen < (int)(sizeof w->seen / sizeof w->seen[0])) w->seen[w->nseen++] = r;
+    if (w->visit) w->visit(w->ctx, r->err, r->id, r->why);
+    return false;
+}
+
+/* One rule per line: if cond holds, rule refuses (and the walk may stop). */
+#define REFUSES(cond, rule)                                                                        \
+    do {                                                                                           \
+        if ((cond) && walk_hit(w, &(rule))) return;                                                \
+    } while (0)
+
+/* clone3_args_valid, then the copy_process checks, in the kernel's order.
+ * Pure: no side effects. The one place the rules are written. */
+static void clone_rules_walk(struct km *k, struct task *t, const struct kernel_clone_args *a,
+                             struct rule_walk *w)
 {
     u64 f = a->flags;
     if (a->kind == KM_CLONE_CLONE3) {
-        if (f & ~(0xffffffffULL | LX_CLONE_CLEAR_SIGHAND | LX_CLONE_INTO_CGROUP))
-            return &unknown_flags;
-        if (f & (LX_CLONE_DETACHED | (LX_CSIGNAL & ~LX_CLONE_NEWTIME)))
-            return &clone3_detached_or_csignal;
-        if ((f & LX_CLONE_SIGHAND) && (f & LX_CLONE_CLEAR_SIGHAND))
-            return &sighand_and_clear_sighand;
-        if ((f & (LX_CLONE_THREAD | LX_CLONE_PARENT)) && a->exit_signal)
-            return &thread_or_parent_with_exit_signal;
-        if ((a->stack == 0 && a->stack_size > 0) || (a->stack != 0 && a->stack_size == 0) ||
-            (a->stack && !range_is_user(t, a->stack, a->stack_size)))
-            return &stack_invalid;
+        REFUSES(f & ~(0xffffffffULL | LX_CLONE_CLEAR_SIGHAND | LX_CLONE_INTO_CGROUP),
+                unknown_flags);
+        REFUSES(f & (LX_CLONE_DETACHED | (LX_CSIGNAL & ~LX_CLONE_NEWTIME)),
+                clone3_detached_or_csignal);
+        REFUSES((f & LX_CLONE_SIGHAND) && (f & LX_CLONE_CLEAR_SIGHAND), sighand_and_clear_sighand);
+        REFUSES((f & (LX_CLONE_THREAD | LX_CLONE_PARENT)) && a->exit_signal,
+                thread_or_parent_with_exit_signal);
+        REFUSES((a->stack == 0 && a->stack_size > 0) || (a->stack != 0 && a->stack_size == 0) ||
+                    (a->stack && !range_is_user(t, a->stack, a->stack_size)),
+                stack_invalid);
     }
-    if ((f & LX_CLONE_PIDFD) && (f & LX_CLONE_PARENT_SETTID) && a->pidfd == a->parent_tid)
-        return &pidfd_and_parent_settid;
-    if ((f & LX_CLONE_NEWNS) && (f & LX_CLONE_FS)) return &newns_and_fs;
-    if ((f & LX_CLONE_NEWUSER) && (f & LX_CLONE_FS)) return &newuser_and_fs;
-    if ((f & LX_CLONE_THREAD) && !(f & LX_CLONE_SIGHAND)) return &thread_needs_sighand;
-    if ((f & LX_CLONE_SIGHAND) && !(f & LX_CLONE_VM)) return &sighand_needs_vm;
-    if ((f & LX_CLONE_PARENT) && t->tg == k->init->tg) return &parent_of_init;
-    if ((f & LX_CLONE_THREAD) && (f & (LX_CLONE_NEWUSER | LX_CLONE_NEWPID)))
-        return &thread_with_newuser_or_newpid;
-    if ((f & LX_CLONE_PIDFD) && (f & LX_CLONE_DETACHED)) return &pidfd_and_detached;
-    if ((f & LX_CLONE_NEWUSER) && t->cred->userns_level > LX_MAX_PID_NS_LEVEL) return &userns_depth;
+    REFUSES((f & LX_CLONE_PIDFD) && (f & LX_CLONE_PARENT_SETTID) && a->pidfd == a->parent_tid,
+            pidfd_and_parent_settid);
+    REFUSES((f & LX_CLONE_NEWNS) && (f & LX_CLONE_FS), newns_and_fs);
+    REFUSES((f & LX_CLONE_NEWUSER) && (f & LX_CLONE_FS), newuser_and_fs);
+    REFUSES((f & LX_CLONE_THREAD) && !(f & LX_CLONE_SIGHAND), thread_needs_sighand);
+    REFUSES((f & LX_CLONE_SIGHAND) && !(f & LX_CLONE_VM), sighand_needs_vm);
+    REFUSES((f & LX_CLONE_PARENT) && t->tg == k->init->tg, parent_of_init);
+    REFUSES((f & LX_CLONE_THREAD) && (f & (LX_CLONE_NEWUSER | LX_CLONE_NEWPID)),
+            thread_with_newuser_or_newpid);
+    REFUSES((f & LX_CLONE_PIDFD) && (f & LX_CLONE_DETACHED), pidfd_and_detached);
+    REFUSES((f & LX_CLONE_NEWUSER) && t->cred->userns_level > LX_MAX_PID_NS_LEVEL, userns_depth);
     if (t->cred->uid != 0 && !cred_capable_admin(t->cred)) {
         u64 procs = 0;
         for (struct task *p = k->tasks; p; p = p->all_next)
             if (p != k->init && p->state < TASK_ZOMBIE && p->cred && p->cred->uid == t->cred->uid)
                 procs++;
-        if (procs >= t->tg->rlim_nproc) return &rlimit_nproc;
+        REFUSES(procs >= t->tg->rlim_nproc, rlimit_nproc);
     }
     /* CAP_SYS_ADMIN in the child's user namespace: a new user namespace
      * makes its creator fully capable there. */
-    if ((f & (LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER)) && !(f & LX_CLONE_NEWUSER) &&
-        !cred_capable_admin(t->cred))
-        return &ns_needs_cap_sys_admin;
-    if ((f & LX_CLONE_NEWIPC) && (f & LX_CLONE_SYSVSEM)) return &newipc_and_sysvsem;
-    if ((f & LX_CLONE_NEWPID) && t->ns->pidns_level + 1 > LX_MAX_PID_NS_LEVEL) return &pidns_depth;
-    if ((f & LX_CLONE_SETTLS) && t->abi->settls_max && a->tls >= t->abi->settls_max)
-        return &settls_out_of_range;
+    REFUSES((f & (LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER)) && !(f & LX_CLONE_NEWUSER) &&
+                !cred_capable_admin(t->cred),
+            ns_needs_cap_sys_admin);
+    REFUSES((f & LX_CLONE_NEWIPC) && (f & LX_CLONE_SYSVSEM), newipc_and_sysvsem);
+    REFUSES((f & LX_CLONE_NEWPID) && t->ns->pidns_level + 1 > LX_MAX_PID_NS_LEVEL, pidns_depth);
+    REFUSES((f & LX_CLONE_SETTLS) && t->abi->settls_max && a->tls >= t->abi->settls_max,
+            settls_out_of_range);
     if (a->set_tid_size) {
         int new_level = t->ns->pidns_level + ((f & LX_CLONE_NEWPID) ? 1 : 0);
-        if ((int)a->set_tid_size > new_level + 1) return &set_tid_too_many_levels;
+        REFUSES((int)a->set_tid_size > new_level + 1, set_tid_too_many_levels);
         for (u32 i = 0; i < a->set_tid_size; i++) {
             i32 tid = a->set_tid[i];
-            if (tid < 1 || tid >= KM_PID_MAX) return &set_tid_out_of_range;
+            if (tid < 1 || tid >= KM_PID_MAX) {
+                REFUSES(true, set_tid_out_of_range);
+                continue;
+            }
             /* set_tid[0] is the innermost level: a new pid ns has no init */
-            if (i == 0 && (f & LX_CLONE_NEWPID) && tid != 1) return &set_tid_no_init;
-            if (!cred_capable_admin(t->cred)) return &set_tid_needs_cap;
+            REFUSES(i == 0 && (f & LX_CLONE_NEWPID) && tid != 1, set_tid_no_init);
+            REFUSES(!cred_capable_admin(t->cred), set_tid_needs_cap);
             bool global = i + 1 == a->set_tid_size;
-            if (global && km_find_task_any(k, tid)) return &set_tid_taken;
+            REFUSES(global && km_find_task_any(k, tid), set_tid_taken);
         }
     }
-    if (f & LX_CLONE_INTO_CGROUP) return &into_cgroup_badf;
-    return NULL;
+    REFUSES(f & LX_CLONE_INTO_CGROUP, into_cgroup_badf);
+}
+
+#undef REFUSES
+
+static const struct clone_rule *clone_first_refusal(struct km *k, struct task *t,
+                                                    const struct kernel_clone_args *a)
+{
+    struct rule_walk w = {.all = false};
+    clone_rules_walk(k, t, a, &w);
+    return w.first;
 }
 
 int km_clone_check(struct km *k, struct task *t, const struct kernel_clone_args *args,
@@ -233,6 +274,15 @@ int km_clone_check(struct km *k, struct task *t, const struct kernel_clone_args 
     if (rule) *rule = r ? r->id : NULL;
     if (why) *why = r ? r->why : NULL;
     return r ? -r->err : 0;
+}
+
+int km_clone_check_all(struct km *k, struct task *t, const struct kernel_clone_args *args,
+                       void (*visit)(void *ctx, int err, const char *rule, const char *why),
+                       void *ctx)
+{
+    struct rule_walk w = {.all = true, .visit = visit, .ctx = ctx};
+    clone_rules_walk(k, t, args, &w);
+    return w.nseen;
 }
 
 void task_add_child(struct task *parent, struct task *child)

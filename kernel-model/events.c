@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel-model/km.h"
 
@@ -209,4 +210,53 @@ const char *km_clone_flags_str(u64 flags, int exit_signal, char *buf, size_t n)
     if (exit_signal > 0) flags_append(buf, n, &len, lx_signal_name(exit_signal));
     if (len == 0) flags_append(buf, n, &len, "0");
     return buf;
+}
+
+/* The inverse of km_clone_flags_str, for `clonemu explain`: items
+ * separated by '|', ',', '+' or blanks; each a flag name (with or without
+ * "CLONE_"), a number (0x..., decimal), or a signal name ("SIGCHLD",
+ * "CHLD"), which goes to *exit_signal. 0, or -1 with *bad the first item
+ * not understood (copied into bad, n bytes). */
+int km_clone_flags_parse(const char *s, u64 *flags, int *exit_signal, char *bad, size_t n)
+{
+    *flags = 0;
+    *exit_signal = 0;
+    while (*s) {
+        size_t len = strcspn(s, "|,+ \t");
+        if (len == 0) {
+            s++;
+            continue;
+        }
+        char item[48];
+        snprintf(item, sizeof item, "%.*s", (int)len, s);
+        s += len;
+        const char *name = strncmp(item, "CLONE_", 6) == 0 ? item + 6 : item;
+        bool ok = false;
+        for (size_t i = 0; !ok && i < sizeof km_clone_flag_names / sizeof km_clone_flag_names[0];
+             i++)
+            if (!strcmp(km_clone_flag_names[i].name + 6, name)) {
+                *flags |= km_clone_flag_names[i].bit;
+                ok = true;
+            }
+        for (int sig = 1; !ok && sig <= LX_NSIG; sig++) {
+            const char *sn = lx_signal_name(sig);
+            if (!strcmp(sn, item) || !strcmp(sn + 3, item)) {
+                *exit_signal = sig;
+                ok = true;
+            }
+        }
+        if (!ok && item[0] >= '0' && item[0] <= '9') {
+            char *end;
+            unsigned long long v = strtoull(item, &end, 0);
+            if (*end == '\0') {
+                *flags |= v;
+                ok = true;
+            }
+        }
+        if (!ok) {
+            snprintf(bad, n, "%s", item);
+            return -1;
+        }
+    }
+    return 0;
 }

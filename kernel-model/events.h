@@ -62,5 +62,8 @@ const struct km_field *km_ev_field(const struct km_event *e, const char *key);
 
 /* Flag names ("CLONE_VM|CLONE_FS|SIGCHLD") into buf. */
 const char *km_clone_flags_str(u64 flags, int exit_signal, char *buf, size_t n);
+/* Its inverse: "CLONE_VM|CLONE_FS|SIGCHLD", "VM,FS", "0x100": 0, or -1 with
+ * the first item not understood in bad. Signal names go to *exit_signal. */
+int km_clone_flags_parse(const char *s, u64 *flags, int *exit_signal, char *bad, size_t n);
 
 #endif

@@ -313,6 +313,12 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *args);
  * to the rule's id ("thread_needs_sighand") and *why to its text. */
 int km_clone_check(struct km *k, struct task *t, const struct kernel_clone_args *args,
                    const char **rule, const char **why);
+/* Every rule that refuses args, in the kernel's order (km_clone_check
+ * and km_clone stop at the first): visit(ctx, errno, rule id, text) once
+ * per rule. Returns how many refuse. The same rule code (clonemu explain). */
+int km_clone_check_all(struct km *k, struct task *t, const struct kernel_clone_args *args,
+                       void (*visit)(void *ctx, int err, const char *rule, const char *why),
+                       void *ctx);
 
 /* --- resources ------------------------------------------------------- */
 int km_new_res_id(struct km *k);

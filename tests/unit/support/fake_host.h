@@ -1,20 +1,13 @@
-/* A fake emulator for unit tests of the kernel model: no CPU. cpu_clone
- * records the child's requested SP/TLS; exec_load fails with ENOEXEC. */
+/* The unit tests' names for the CPU-less model host, which lives in
+ * kernel-model/bare_host.h (clonemu explain boots the same one). */
 #ifndef CLONEMU_FAKE_HOST_H
 #define CLONEMU_FAKE_HOST_H
 
-#include "kernel-model/km.h"
+#include "kernel-model/bare_host.h"
 
-struct fake_cpu {
-    u64 sp, tls;
-    bool settls;
-    i64 ret; /* last syscall return value written by the model */
-};
-
-extern const struct km_host fake_host;
-/* A ready model with one initial x86-64 (or given abi) process and 1 MiB
- * of RW memory at 0x10000 (and 64 KiB read-only at 0x200000). */
-struct task *fake_boot(struct km *k, const struct km_abi *abi);
-void fake_shutdown(struct km *k);
+#define fake_cpu      km_bare_cpu
+#define fake_host     km_bare_host
+#define fake_boot     km_bare_boot
+#define fake_shutdown km_bare_shutdown
 
 #endif
