@@ -314,11 +314,12 @@ static int stack_build(struct km *k, struct mm *mm, const struct elf *f, const c
         {LX_AT_CLKTCK, 100},
         {LX_AT_PLATFORM, a_platform},
         {LX_AT_EXECFN, a_execfn},
-        /* MINSIGSTKSZ as the kernel reports it (per arch, km_abi) */
-        {LX_AT_MINSIGSTKSZ, abi->minsigstksz},
+        /* MINSIGSTKSZ as the kernel reports it (per arch, km_abi); an arch
+         * without it (s390x) ends the vector here */
+        {abi->minsigstksz ? LX_AT_MINSIGSTKSZ : LX_AT_NULL, abi->minsigstksz},
         {LX_AT_NULL, 0},
     };
-    size_t naux = sizeof(aux) / sizeof(aux[0]);
+    size_t naux = sizeof(aux) / sizeof(aux[0]) - (abi->minsigstksz ? 0 : 1);
     size_t words = 1 + argc + 1 + envc + 1 + 2 * naux;
     sp -= words * 8;
     sp &= ~(u64)15; /* the ABI wants SP 16-aligned at entry, pointing at argc */

@@ -88,7 +88,8 @@ struct km_abi {
      * recorded in uc_stack. 0 or -LX_EFAULT. */
     int (*sigframe_return)(struct mm *mm, struct km_regs *regs, u64 *mask, struct km_altstack *ss);
     u32 syscall_insn_len; /* bytes to rewind to restart a syscall (2, 4, 2) */
-    u32 minsigstksz;      /* AT_MINSIGSTKSZ */
+    u32 minsigstksz;      /* AT_MINSIGSTKSZ; 0: the arch's ARCH_DLINFO gives none */
+    u32 sigaltstack_min;  /* the uapi MINSIGSTKSZ sigaltstack() requires (ENOMEM) */
 
     /* struct stat as this arch's stat/fstat/newfstatat write it */
     u32 stat_size;

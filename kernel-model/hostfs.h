@@ -35,8 +35,9 @@ struct km_hostfs {
     i64 (*readlink)(void *ctx, const char *path, char *buf, u64 n);
     int (*access)(void *ctx, const char *path, int mode);
     int (*ftruncate)(void *ctx, int h, i64 len);
-    /* 36-byte kernel struct termios (same on x86-64 and aarch64) for
-     * TCGETS, or -LX_ENOTTY */
+    /* 36-byte kernel struct termios (same layout on x86-64, aarch64 and
+     * s390x) for TCGETS, the four tcflag_t words little-endian (the model
+     * converts them to the guest's order), or -LX_ENOTTY */
     int (*tcgets)(void *ctx, int h, u8 out[36]);
     int (*gethostname)(void *ctx, char *buf, size_t n);
 };

@@ -438,6 +438,8 @@ static i64 sys_file_ioctl(struct km *k, struct task *t, const u64 a[6])
         u8 tio[36];
         int r = sys_host(k)->tcgets(sys_host(k)->ctx, f->h, tio);
         if (r < 0) return r;
+        for (int i = 0; i < 4; i++) /* c_iflag..c_lflag: little-endian to the guest's order */
+            lx_put32(km_guest_be(t), tio + 4 * i, lx_get32(false, tio + 4 * i));
         return mm_write(t->mm, a[2], tio, sizeof(tio)) < 0 ? -LX_EFAULT : 0;
     }
     return -LX_ENOTTY; /* TIOCGWINSZ included: no window size is modelled */

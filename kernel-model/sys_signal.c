@@ -162,7 +162,7 @@ static i64 sys_sigaltstack(struct km *k, struct task *t, const u64 a[6])
         t->altstack = (struct km_altstack){.flags = LX_SS_DISABLE};
         return 0;
     }
-    if (size < t->abi->minsigstksz) return -LX_ENOMEM;
+    if (size < t->abi->sigaltstack_min) return -LX_ENOMEM;
     t->altstack = (struct km_altstack){.sp = sp, .size = size, .flags = flags & LX_SS_AUTODISARM};
     return 0;
 }

@@ -129,9 +129,19 @@ const struct km_abi km_abi_aarch64 = {
     .sigframe_setup = km_aarch64_sigframe_setup,
     .sigframe_return = km_aarch64_sigframe_return,
     .syscall_insn_len = 4, /* svc #0 */
-    /* AT_MINSIGSTKSZ as arm64 minsigstksz_setup computes it without SVE/SME:
-     * sizeof(rt_sigframe) 4688 + frame_record 16 + 16 of alignment */
+    /* AT_MINSIGSTKSZ: arch/arm64/kernel/signal.c minsigstksz_setup() is
+     * sigframe_size(&user) + round_up(sizeof(struct frame_record), 16) + 16
+     * with the layout setup_sigframe_layout(&user, true) makes. Without
+     * SVE/SME/TPIDR2/FPMR/POE/GCS (none in hwcap) that layout is the
+     * records up to __reserved (592) + fpsimd_context 528 + esr_context 16
+     * + the terminator 16 = 1152 bytes, and sigframe_size() takes the max
+     * with sizeof(struct rt_sigframe) = siginfo 128 + ucontext 4560 = 4688
+     * (abi_sigframe.c FRAME_SIZE). So 4688 + 16 + 16 = 4720. */
     .minsigstksz = 4720,
+    /* sigaltstack's bound is the uapi MINSIGSTKSZ, not AT_MINSIGSTKSZ:
+     * kernel/signal.c passes MINSIGSTKSZ to do_sigaltstack, and
+     * arch/arm64/include/uapi/asm/signal.h defines it as 5120. */
+    .sigaltstack_min = 5120,
     .stat_size = AARCH64_STAT_SIZE,
     .stat_encode = aarch64_stat_encode,
 };

@@ -125,9 +125,11 @@ const struct km_abi km_abi_s390x = {
     .sigframe_setup = km_s390x_sigframe_setup,
     .sigframe_return = km_s390x_sigframe_return,
     .syscall_insn_len = 2, /* svc is 2 bytes; r2 is restored from orig_gpr2 */
-    /* s390's uapi MINSIGSTKSZ; Linux's s390 ARCH_DLINFO gives no
-     * AT_MINSIGSTKSZ, but glibc falls back to this same constant. */
-    .minsigstksz = 2048,
+    /* Linux's s390 ARCH_DLINFO gives no AT_MINSIGSTKSZ (only
+     * AT_SYSINFO_EHDR), so the loader leaves it out; glibc falls back to
+     * the uapi MINSIGSTKSZ, 2048, which is also sigaltstack's bound. */
+    .minsigstksz = 0,
+    .sigaltstack_min = 2048,
     .stat_size = S390X_STAT_SIZE,
     .stat_encode = s390x_stat_encode,
     .syscall_fixup = s390x_syscall_fixup,

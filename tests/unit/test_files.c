@@ -1,11 +1,13 @@
 /* Unit test of the file layer (files.c, fs.c, pipe.c, sys_file.c): fd
  * tables, descriptions, paths under the root, pipes, poll, getdents64,
  * pidfds. It drives the handlers of km_sys_file directly with a hand-made
- * struct km and struct task, an in-memory fake hostfs and a real mm. The
- * few km.c services the file layer calls are weak stubs here, so the test
- * links with or without the rest of the model (a real km.c wins). */
+ * struct km and struct task, the in-memory fake hostfs of
+ * support/fake_fs.c and a real mm. The few km.c services the file layer
+ * calls are weak stubs here, so the test links with or without the rest of
+ * the model (a real km.c wins). */
 #include "kernel-model/files.h"
 #include "kernel-model/sys.h"
+#include "tests/unit/support/fake_fs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,269 +87,7 @@ __attribute__((weak)) struct task *km_find_task(struct km *k, int tid)
     return NULL;
 }
 
-/* --- in-memory fake hostfs ------------------------------------------- */
-
-#define TF_NODES   32
-#define TF_HANDLES 32
-struct tf_node {
-    bool used, dir;
-    char path[256];
-    char data[4096];
-    size_t size;
-    u32 mode;
-};
-struct tf_handle {
-    bool used;
-    int node;
-    i64 off; /* file offset, or next node index for readdir */
-};
-static struct tf_node tf_nodes[TF_NODES];
-static struct tf_handle tf_h[TF_HANDLES];
-static char tf_last_path[512];
-
-static int tf_find(const char *p)
-{
-    for (int i = 0; i < TF_NODES; i++)
-        if (tf_nodes[i].used && strcmp(tf_nodes[i].path, p) == 0) return i;
-    return -1;
-}
-static int tf_add(const char *p, bool dir, const char *data, u32 mode)
-{
-    for (int i = 0; i < TF_NODES; i++) {
-        if (tf_nodes[i].used) continue;
-        struct tf_node *n = &tf_nodes[i];
-        memset(n, 0, sizeof(*n));
-        n->used = true;
-        n->dir = dir;
-        n->mode = mode;
-        snprintf(n->path, sizeof(n->path), "%s", p);
-        if (data) {
-            n->size = strlen(data);
-            memcpy(n->data, data, n->size);
-        }
-        return i;
-    }
-    abort();
-}
-/* Is node i a direct child of directory path d? */
-static bool tf_child_of(int i, const char *d)
-{
-    const char *p = tf_nodes[i].path;
-    size_t dl = strlen(d);
-    return tf_nodes[i].used && strncmp(p, d, dl) == 0 && p[dl] == '/' && p[dl + 1] &&
-           !strchr(p + dl + 1, '/');
-}
-static struct tf_handle *tf_get(int h)
-{
-    h -= 10;
-    return (h >= 0 && h < TF_HANDLES && tf_h[h].used) ? &tf_h[h] : NULL;
-}
-
-static int tf_open(void *c, const char *p, u32 fl, u32 mode)
-{
-    (void)c;
-    snprintf(tf_last_path, sizeof(tf_last_path), "%s", p);
-    int n = tf_find(p);
-    if (n >= 0 && (fl & LX_O_CREAT) && (fl & LX_O_EXCL)) return -LX_EEXIST;
-    if (n < 0) {
-        if (!(fl & LX_O_CREAT)) return -LX_ENOENT;
-        n = tf_add(p, false, NULL, mode);
-    }
-    if ((fl & LX_O_DIRECTORY) && !tf_nodes[n].dir) return -LX_ENOTDIR;
-    if (fl & LX_O_TRUNC) tf_nodes[n].size = 0;
-    for (int i = 0; i < TF_HANDLES; i++) {
-        if (tf_h[i].used) continue;
-        tf_h[i] = (struct tf_handle){.used = true, .node = n, .off = 0};
-        return i + 10;
-    }
-    return -LX_EMFILE;
-}
-static int tf_close(void *c, int h)
-{
-    (void)c;
-    struct tf_handle *x = tf_get(h);
-    if (!x) return -LX_EBADF;
-    x->used = false;
-    return 0;
-}
-static i64 tf_pread(void *c, int h, void *buf, u64 n, i64 off)
-{
-    (void)c;
-    struct tf_handle *x = tf_get(h);
-    if (!x) return -LX_EBADF;
-    struct tf_node *f = &tf_nodes[x->node];
-    if (f->dir) return -LX_EISDIR;
-    if ((u64)off >= f->size) return 0;
-    if (n > f->size - (u64)off) n = f->size - (u64)off;
-    memcpy(buf, f->data + off, n);
-    return (i64)n;
-}
-static i64 tf_pwrite(void *c, int h, const void *buf, u64 n, i64 off)
-{
-    (void)c;
-    struct tf_handle *x = tf_get(h);
-    if (!x) return -LX_EBADF;
-    struct tf_node *f = &tf_nodes[x->node];
-    if ((u64)off + n > sizeof(f->data)) return -LX_ENOSPC;
-    memcpy(f->data + off, buf, n);
-    if ((u64)off + n > f->size) f->size = (size_t)off + n;
-    return (i64)n;
-}
-static i64 tf_read(void *c, int h, void *buf, u64 n)
-{
-    struct tf_handle *x = tf_get(h);
-    if (!x) return -LX_EBADF;
-    i64 r = tf_pread(c, h, buf, n, x->off);
-    if (r > 0) x->off += r;
-    return r;
-}
-static i64 tf_write(void *c, int h, const void *buf, u64 n)
-{
-    struct tf_handle *x = tf_get(h);
-    if (!x) return -LX_EBADF;
-    i64 r = tf_pwrite(c, h, buf, n, x->off);
-    if (r > 0) x->off += r;
-    return r;
-}
-static i64 tf_lseek(void *c, int h, i64 off, int whence)
-{
-    (void)c;
-    struct tf_handle *x = tf_get(h);
-    if (!x) return -LX_EBADF;
-    i64 base = whence == LX_SEEK_SET   ? 0
-               : whence == LX_SEEK_CUR ? x->off
-                                       : (i64)tf_nodes[x->node].size;
-    if (base + off < 0) return -LX_EINVAL;
-    return x->off = base + off;
-}
-static void tf_fill_stat(int n, struct lx_stat *st)
-{
-    memset(st, 0, sizeof(*st));
-    st->ino = (u64)n + 1;
-    st->mode = (tf_nodes[n].dir ? LX_S_IFDIR : LX_S_IFREG) | 0644;
-    st->size = tf_nodes[n].size;
-    st->nlink = 1;
-    st->blksize = 4096;
-}
-static int tf_fstat(void *c, int h, struct lx_stat *st)
-{
-    (void)c;
-    struct tf_handle *x = tf_get(h);
-    if (!x) return -LX_EBADF;
-    tf_fill_stat(x->node, st);
-    return 0;
-}
-static int tf_stat(void *c, const char *p, struct lx_stat *st, bool follow)
-{
-    (void)c, (void)follow;
-    snprintf(tf_last_path, sizeof(tf_last_path), "%s", p);
-    int n = tf_find(p);
-    if (n < 0) return -LX_ENOENT;
-    tf_fill_stat(n, st);
-    return 0;
-}
-static int tf_readdir(void *c, int h, struct km_dirent *d)
-{
-    (void)c;
-    struct tf_handle *x = tf_get(h);
-    if (!x) return -LX_EBADF;
-    for (int i = (int)x->off; i < TF_NODES; i++) {
-        if (!tf_child_of(i, tf_nodes[x->node].path)) continue;
-        memset(d, 0, sizeof(*d));
-        d->ino = (u64)i + 1;
-        d->off = i + 1;
-        d->type = tf_nodes[i].dir ? 4 : 8;
-        snprintf(d->name, sizeof(d->name), "%s", strrchr(tf_nodes[i].path, '/') + 1);
-        x->off = i + 1;
-        return 1;
-    }
-    x->off = TF_NODES;
-    return 0;
-}
-static u32 tf_last_mode;
-static int tf_mkdir(void *c, const char *p, u32 mode)
-{
-    (void)c;
-    if (tf_find(p) >= 0) return -LX_EEXIST;
-    tf_last_mode = mode;
-    tf_add(p, true, NULL, mode);
-    return 0;
-}
-static int tf_unlink(void *c, const char *p)
-{
-    (void)c;
-    int n = tf_find(p);
-    if (n < 0) return -LX_ENOENT;
-    if (tf_nodes[n].dir) return -LX_EISDIR;
-    tf_nodes[n].used = false;
-    return 0;
-}
-static int tf_rmdir(void *c, const char *p)
-{
-    (void)c;
-    int n = tf_find(p);
-    if (n < 0) return -LX_ENOENT;
-    if (!tf_nodes[n].dir) return -LX_ENOTDIR;
-    for (int i = 0; i < TF_NODES; i++)
-        if (tf_child_of(i, p)) return -LX_ENOTEMPTY;
-    tf_nodes[n].used = false;
-    return 0;
-}
-static int tf_rename(void *c, const char *from, const char *to)
-{
-    (void)c;
-    int n = tf_find(from);
-    if (n < 0) return -LX_ENOENT;
-    snprintf(tf_nodes[n].path, sizeof(tf_nodes[n].path), "%s", to);
-    return 0;
-}
-static i64 tf_readlink(void *c, const char *p, char *buf, u64 n)
-{
-    (void)c, (void)buf, (void)n;
-    return tf_find(p) < 0 ? -LX_ENOENT : -LX_EINVAL;
-}
-static int tf_access(void *c, const char *p, int mode)
-{
-    (void)c, (void)mode;
-    return tf_find(p) < 0 ? -LX_ENOENT : 0;
-}
-static int tf_ftruncate(void *c, int h, i64 len)
-{
-    (void)c;
-    struct tf_handle *x = tf_get(h);
-    if (!x) return -LX_EBADF;
-    tf_nodes[x->node].size = (size_t)len;
-    return 0;
-}
-static int tf_tcgets(void *c, int h, u8 out[36])
-{
-    (void)c;
-    if (h > 2) return -LX_ENOTTY;
-    memset(out, 0x11, 36);
-    return 0;
-}
-
-static const struct km_hostfs tf_fs = {
-    .open = tf_open,
-    .close = tf_close,
-    .read = tf_read,
-    .write = tf_write,
-    .pread = tf_pread,
-    .pwrite = tf_pwrite,
-    .lseek = tf_lseek,
-    .fstat = tf_fstat,
-    .stat = tf_stat,
-    .readdir = tf_readdir,
-    .mkdir = tf_mkdir,
-    .unlink = tf_unlink,
-    .rmdir = tf_rmdir,
-    .rename = tf_rename,
-    .readlink = tf_readlink,
-    .access = tf_access,
-    .ftruncate = tf_ftruncate,
-    .tcgets = tf_tcgets,
-};
-static const struct km_host tf_host = {.fs = &tf_fs};
+static const struct km_host tf_host = {.fs = &fake_hostfs};
 
 /* --- the hand-made model ---------------------------------------------- */
 
@@ -359,13 +99,12 @@ static struct task T, T2;
 
 static void setup(void)
 {
-    memset(tf_nodes, 0, sizeof(tf_nodes));
-    memset(tf_h, 0, sizeof(tf_h));
-    tf_add("/r", true, NULL, 0755);
-    tf_add("/r/etc", true, NULL, 0755);
-    tf_add("/r/etc/hello", false, "hello world\n", 0644);
-    tf_add("/r/etc/passwd", false, "root:x:0:0\n", 0644);
-    tf_add("/r/tmp", true, NULL, 0755);
+    fake_fs_reset();
+    fake_fs_add("/r", true, NULL, 0755);
+    fake_fs_add("/r/etc", true, NULL, 0755);
+    fake_fs_add("/r/etc/hello", false, "hello world\n", 0644);
+    fake_fs_add("/r/etc/passwd", false, "root:x:0:0\n", 0644);
+    fake_fs_add("/r/tmp", true, NULL, 0755);
 
     memset(&K, 0, sizeof(K));
     K.opt.root = "/r";
@@ -468,7 +207,7 @@ static void test_open_read(void)
     setup();
     i64 d = SYS(openat, (u64)LX_AT_FDCWD, str(P(0), "/etc"), LX_O_RDONLY | LX_O_DIRECTORY);
     CHECK_EQ(d, 3);
-    CHECK(strcmp(tf_last_path, "/r/etc") == 0);
+    CHECK(strcmp(fake_fs_last_path, "/r/etc") == 0);
     i64 fd = SYS(openat, (u64)d, str(P(0), "hello"), LX_O_RDONLY);
     CHECK_EQ(fd, 4);
     CHECK_EQ(SYS(read, (u64)fd, P(0x100), 5), 5);
@@ -496,7 +235,7 @@ static void test_open_read(void)
     /* create with umask, O_APPEND writes, writev */
     i64 w = SYS(open, str(P(0), "/tmp/new"), LX_O_WRONLY | LX_O_CREAT | LX_O_APPEND, 0666);
     CHECK_EQ(w, 5);
-    CHECK_EQ(tf_nodes[tf_find("/r/tmp/new")].mode, 0644);
+    CHECK_EQ(fake_fs_nodes[fake_fs_find("/r/tmp/new")].mode, 0644);
     mm_write(T.mm, P(0x400), "abcdef", 6);
     u8 iov[32];
     lx_put64(false, iov, P(0x400));
@@ -507,13 +246,13 @@ static void test_open_read(void)
     CHECK_EQ(SYS(writev, (u64)w, P(0x500), 2), 6);
     CHECK_EQ(SYS(lseek, (u64)w, 0, LX_SEEK_SET), 0);
     CHECK_EQ(SYS(write, (u64)w, P(0x400), 2), 2); /* O_APPEND: at the end */
-    CHECK_EQ(tf_nodes[tf_find("/r/tmp/new")].size, 8);
+    CHECK_EQ(fake_fs_nodes[fake_fs_find("/r/tmp/new")].size, 8);
     CHECK_EQ(SYS(fcntl, (u64)w, LX_F_GETFL, 0), LX_O_WRONLY | LX_O_APPEND);
     CHECK_EQ(SYS(ftruncate, (u64)w, 1), 0);
-    CHECK_EQ(tf_nodes[tf_find("/r/tmp/new")].size, 1);
+    CHECK_EQ(fake_fs_nodes[fake_fs_find("/r/tmp/new")].size, 1);
     /* ioctl */
     CHECK_EQ(SYS(ioctl, 0, 0x5401, P(0x600)), 0);
-    CHECK_EQ(get32(P(0x600)), 0x11111111);
+    CHECK_EQ(get32(P(0x600)), FAKE_FS_IFLAG);
     CHECK_EQ(SYS(ioctl, (u64)fd, 0x5401, P(0x600)), -LX_ENOTTY);
     CHECK_EQ(SYS(ioctl, 1, 0x5413, P(0x600)), -LX_ENOTTY);
     CHECK_EQ(SYS(close, (u64)fd), 0);
@@ -594,8 +333,8 @@ static void test_emfile(void)
     CHECK_EQ(SYS(close, 7), 0);
     CHECK_EQ(SYS(dup, 0), 7);
     int open_handles = 0;
-    for (int i = 0; i < TF_HANDLES; i++)
-        open_handles += tf_h[i].used;
+    for (int i = 0; i < FAKE_FS_HANDLES; i++)
+        open_handles += fake_fs_handles[i].used;
     CHECK_EQ(open_handles, 4); /* the EMFILE open closed its host handle */
     teardown();
 }
@@ -697,10 +436,10 @@ static void test_cwd_umask(void)
     CHECK_EQ(SYS(getcwd, P(0x100), 100), 2);
     /* mkdir applies the umask; unlink, rmdir, rename */
     CHECK_EQ(SYS(mkdir, str(P(0), "tmp/d"), 0777), 0);
-    CHECK_EQ(tf_last_mode, 0755);
+    CHECK_EQ(fake_fs_last_mode, 0755);
     CHECK_EQ(SYS(mkdirat, (u64)LX_AT_FDCWD, str(P(0), "/tmp/d"), 0777), -LX_EEXIST);
     CHECK_EQ(SYS(rename, str(P(0), "/tmp/d"), str(P(0x80), "/tmp/e")), 0);
-    CHECK(tf_find("/r/tmp/e") >= 0);
+    CHECK(fake_fs_find("/r/tmp/e") >= 0);
     CHECK_EQ(SYS(renameat2, (u64)LX_AT_FDCWD, str(P(0), "/tmp/e"), (u64)LX_AT_FDCWD,
                  str(P(0x80), "/tmp/f"), 1),
              -LX_EINVAL);

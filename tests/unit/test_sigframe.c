@@ -649,8 +649,10 @@ static void test_abi_fields(void)
     CHECK_EQ(km_abi_aarch64.syscall_insn_len, 4);
     CHECK_EQ(km_abi_x86_64.minsigstksz, 2048);
     CHECK_EQ(km_abi_aarch64.minsigstksz, A_SIZE + 16 + 16);
+    CHECK_EQ(km_abi_aarch64.sigaltstack_min, 5120);
     CHECK_EQ(km_abi_s390x.syscall_insn_len, 2);
-    CHECK(km_abi_s390x.minsigstksz >= S_SIZE);
+    CHECK_EQ(km_abi_s390x.minsigstksz, 0); /* no AT_MINSIGSTKSZ on s390 */
+    CHECK(km_abi_s390x.sigaltstack_min >= S_SIZE);
 }
 
 int main(void)
