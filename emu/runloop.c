@@ -3,6 +3,7 @@
  * action goes through the task's struct cpu_ops. */
 #include "emu/runloop.h"
 #include "kernel-model/files.h"
+#include "kernel-model/waitgraph.h"
 
 #include "emu/cpu.h"
 #include "emu/loader.h"
@@ -243,22 +244,21 @@ static void run_slice(struct km *k, struct task *t, bool entered)
     }
 }
 
-static const char *wait_kind_name(enum km_wait_kind w)
+static void deadlock_line(void *ctx, const char *s)
 {
-    static const char *const names[] = {"none",  "futex", "child", "vfork",
-                                        "sleep", "pipe",  "poll",  "pause"};
-    return (unsigned)w < sizeof(names) / sizeof(names[0]) ? names[w] : "?";
+    (void)ctx;
+    fprintf(stderr, "clonemu:   %s\n", s);
 }
 
+/* Every live task is blocked and no timer can wake one: print the wait
+ * graph (kernel-model/waitgraph.h) and end with DEADLOCK_STATUS. */
 static int report_deadlock(struct km *k)
 {
-    fprintf(stderr, "clonemu: deadlock: every task is blocked\n");
-    for (struct task *t = k->tasks; t; t = t->all_next) {
-        if (t == k->init || t->state == TASK_ZOMBIE || t->state == TASK_DEAD) continue;
-        fprintf(stderr, "clonemu:   tid %d (%s): %s, wait %s key %#llx\n", t->tid, t->comm,
-                t->state == TASK_STOPPED ? "stopped" : "blocked", wait_kind_name(t->wait.kind),
-                (unsigned long long)t->wait.key);
-    }
+    fprintf(stderr,
+            "clonemu: deadlock: every task is blocked and no timer can wake one "
+            "(exit status %d); the wait graph:\n",
+            DEADLOCK_STATUS);
+    km_wait_graph(k, deadlock_line, NULL);
     return DEADLOCK_STATUS;
 }
 
