@@ -58,6 +58,9 @@ RULE(LX_ENOSPC, userns_depth, "CLONE_NEWUSER: more than 32 nested user namespace
 RULE(LX_EAGAIN, rlimit_nproc, "RLIMIT_NPROC reached for the real user id")
 RULE(LX_EPERM, ns_needs_cap_sys_admin, "CLONE_NEW* (except NEWUSER) needs CAP_SYS_ADMIN")
 RULE(LX_EINVAL, newipc_and_sysvsem, "CLONE_NEWIPC together with CLONE_SYSVSEM")
+RULE(LX_EINVAL, newpid_after_unshare,
+     "CLONE_NEWPID after unshare/setns of a pid namespace: the caller's pid_ns_for_children is not "
+     "its active pid namespace (since 3.8)")
 RULE(LX_ENOSPC, pidns_depth, "CLONE_NEWPID: more than 32 nested pid namespaces (since 3.7)")
 /* late stages (rows 33-36) */
 RULE(LX_EPERM, settls_out_of_range, "x86-64: CLONE_SETTLS with a TLS address beyond user space")
@@ -69,6 +72,8 @@ RULE(LX_EINVAL, set_tid_no_init,
 RULE(LX_EPERM, set_tid_needs_cap,
      "clone3: set_tid needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (since 5.5/5.9)")
 RULE(LX_EEXIST, set_tid_taken, "clone3: a set_tid entry is already in use (since 5.5)")
+RULE(LX_ENOMEM, pidns_dead,
+     "the init of the pid namespace has exited: no more processes can join it (since 3.4)")
 RULE(LX_EMFILE, pidfd_emfile, "CLONE_PIDFD: no free file descriptor (since 5.2)")
 RULE(LX_EFAULT, pidfd_fault, "CLONE_PIDFD: the pidfd cannot be stored (since 5.2)")
 RULE(
@@ -217,8 +222,10 @@ static void clone_rules_walk(struct km *k, struct task *t, const struct kernel_c
     REFUSES((f & LX_CLONE_NEWUSER) && (f & LX_CLONE_FS), newuser_and_fs);
     REFUSES((f & LX_CLONE_THREAD) && !(f & LX_CLONE_SIGHAND), thread_needs_sighand);
     REFUSES((f & LX_CLONE_SIGHAND) && !(f & LX_CLONE_VM), sighand_needs_vm);
-    REFUSES((f & LX_CLONE_PARENT) && t->tg == k->init->tg, parent_of_init);
-    REFUSES((f & LX_CLONE_THREAD) && (f & (LX_CLONE_NEWUSER | LX_CLONE_NEWPID)),
+    REFUSES((f & LX_CLONE_PARENT) && (t->tg == k->init->tg || t->tg->unkillable), parent_of_init);
+    struct pid_ns *pfc = nsproxy_pid_for_children(t->ns);
+    REFUSES((f & LX_CLONE_THREAD) &&
+                ((f & (LX_CLONE_NEWUSER | LX_CLONE_NEWPID)) || pfc != t->pidns),
             thread_with_newuser_or_newpid);
     REFUSES((f & LX_CLONE_PIDFD) && (f & LX_CLONE_DETACHED), pidfd_and_detached);
     REFUSES((f & LX_CLONE_NEWUSER) && t->cred->userns_level > LX_MAX_PID_NS_LEVEL, userns_depth);
@@ -235,11 +242,15 @@ static void clone_rules_walk(struct km *k, struct task *t, const struct kernel_c
                 !cred_capable_admin(t->cred),
             ns_needs_cap_sys_admin);
     REFUSES((f & LX_CLONE_NEWIPC) && (f & LX_CLONE_SYSVSEM), newipc_and_sysvsem);
-    REFUSES((f & LX_CLONE_NEWPID) && t->ns->pidns_level + 1 > LX_MAX_PID_NS_LEVEL, pidns_depth);
+    REFUSES((f & LX_CLONE_NEWPID) && pfc != t->pidns, newpid_after_unshare);
+    REFUSES((f & LX_CLONE_NEWPID) && pfc->level + 1 > LX_MAX_PID_NS_LEVEL, pidns_depth);
     REFUSES((f & LX_CLONE_SETTLS) && t->abi->settls_max && a->tls >= t->abi->settls_max,
             settls_out_of_range);
     if (a->set_tid_size) {
-        int new_level = t->ns->pidns_level + ((f & LX_CLONE_NEWPID) ? 1 : 0);
+        /* alloc_pid, innermost level first: a new namespace (NEWPID) has
+         * no init and no pids yet. */
+        bool newpid = f & LX_CLONE_NEWPID;
+        int new_level = pfc->level + (newpid ? 1 : 0);
         REFUSES((int)a->set_tid_size > new_level + 1, set_tid_too_many_levels);
         for (u32 i = 0; i < a->set_tid_size; i++) {
             i32 tid = a->set_tid[i];
@@ -247,13 +258,14 @@ static void clone_rules_walk(struct km *k, struct task *t, const struct kernel_c
                 REFUSES(true, set_tid_out_of_range);
                 continue;
             }
-            /* set_tid[0] is the innermost level: a new pid ns has no init */
-            REFUSES(i == 0 && (f & LX_CLONE_NEWPID) && tid != 1, set_tid_no_init);
+            const struct pid_ns *lns = pidns_at_level(pfc, new_level - (int)i);
+            if (newpid && i == 0) lns = NULL;
+            REFUSES(tid != 1 && (!lns || !lns->child_reaper), set_tid_no_init);
             REFUSES(!cred_capable_admin(t->cred), set_tid_needs_cap);
-            bool global = i + 1 == a->set_tid_size;
-            REFUSES(global && km_find_task_any(k, tid), set_tid_taken);
+            REFUSES(lns && km_find_task_ns(k, lns, tid), set_tid_taken);
         }
     }
+    REFUSES(!(f & LX_CLONE_NEWPID) && !pfc->adding, pidns_dead);
     REFUSES(f & LX_CLONE_INTO_CGROUP, into_cgroup_badf);
 }
 
@@ -312,12 +324,6 @@ static void note_res(char *shared, char *copied, size_t n, bool share, const cha
     snprintf(dst + len, n - len, "%s%s#%d", len ? "," : "", name, id);
 }
 
-/* The child's global tid: set_tid's outermost entry, or the next free pid. */
-static int clone_pick_tid(struct km *k, const struct kernel_clone_args *a)
-{
-    return a->set_tid_size ? a->set_tid[a->set_tid_size - 1] : km_alloc_pid(k);
-}
-
 i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
 {
     const char *call = kind_name(a->kind);
@@ -328,7 +334,7 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     if (r && !late) return refuse(k, t, call, r);
     u64 f = a->flags;
 
-    struct task *c = km_task_alloc(k, clone_pick_tid(k, a));
+    struct task *c = km_task_alloc(k, 0); /* numbered once its pid namespace is known */
     c->abi = t->abi;
     c->cred = cred_get(t->cred);
     memcpy(c->comm, t->comm, sizeof c->comm);
@@ -354,8 +360,11 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     note_res(shared, copied, n, f & LX_CLONE_SYSVSEM, "sysvsem", res_id(c->sysvsem));
     c->io = (f & LX_CLONE_IO) ? res_get(t->io) : res_new(k);
     note_res(shared, copied, n, f & LX_CLONE_IO, "io", res_id(c->io));
-    c->ns = (f & LX_CLONE_NS_FLAGS) ? nsproxy_copy(k, t->ns, f) : nsproxy_get(t->ns);
-    note_res(shared, copied, n, !(f & LX_CLONE_NS_FLAGS), "nsproxy", c->ns->id);
+    c->ns = (f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER) ? nsproxy_copy(k, t, t->ns, f)
+                                                        : nsproxy_get(t->ns);
+    note_res(shared, copied, n, !(f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER), "nsproxy", c->ns->id);
+    /* alloc_pid in the child's nsproxy's pid_ns_for_children */
+    pidns_assign(k, c, nsproxy_pid_for_children(c->ns), a->set_tid, a->set_tid_size);
 
     if (f & LX_CLONE_THREAD) {
         c->tg = t->tg;
@@ -377,6 +386,7 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         c->tg->rlim_stack = t->tg->rlim_stack;
         c->tg->rlim_core = t->tg->rlim_core;
         c->tg->has_child_subreaper = t->tg->has_child_subreaper || t->tg->is_child_subreaper;
+        pidns_new_group(c);
     }
     if (f & (LX_CLONE_PARENT | LX_CLONE_THREAD)) {
         c->real_parent = t->real_parent;
@@ -420,13 +430,16 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
             t->tg->nr_threads--;
         }
         task_release_resources(k, c);
+        pidns_task_free(k, c);
         c->state = TASK_DEAD;
         task_put(k, c);
         return err;
     }
     /* Ignored failures, as in Linux: a bad PARENT_SETTID/CHILD_SETTID pointer. */
-    if (f & LX_CLONE_PARENT_SETTID) (void)mm_write_u32(t->mm, a->parent_tid, (u32)c->tid);
-    if (f & LX_CLONE_CHILD_SETTID) (void)mm_write_u32(c->mm, a->child_tid, (u32)c->tid);
+    /* Every number is the writer's view: the parent's, and the child's own. */
+    int vnr = km_pid_vnr(t, c);
+    if (f & LX_CLONE_PARENT_SETTID) (void)mm_write_u32(t->mm, a->parent_tid, (u32)vnr);
+    if (f & LX_CLONE_CHILD_SETTID) (void)mm_write_u32(c->mm, a->child_tid, (u32)km_pid_vnr(c, c));
     c->state = TASK_RUNNABLE;
 
     if (km_ev_enabled(k)) {
@@ -440,7 +453,18 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         km_ev_str(k, "exit_signal", c->exit_signal < 0 ? "none" : lx_signal_name(c->exit_signal));
         km_ev_str(k, "shared", shared);
         km_ev_str(k, "copied", copied);
+        if (a->kind == KM_CLONE_CLONE2) { /* ia64: the area the child's stacks share */
+            km_ev_hex(k, "stack_base", a->stack);
+            km_ev_hex(k, "stack_size", a->stack_size);
+        }
         if (pidfd >= 0) km_ev_int(k, "pidfd", pidfd);
+        if (c->pidns->level) { /* NSpid: the child's number at each level */
+            char nsp[400] = "";
+            for (int l = 0, used = 0; l <= c->pidns->level && used < (int)sizeof nsp; l++)
+                used += snprintf(nsp + used, sizeof nsp - (size_t)used, "%s%d", l ? "," : "",
+                                 c->pids[l]);
+            km_ev_str(k, "nspid", nsp);
+        }
         km_ev_end(k);
     }
     k->need_resched = k->need_resched || (f & LX_CLONE_VFORK);
@@ -448,8 +472,8 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         /* The parent sleeps until the child execs or exits (mm_release). */
         c->vfork_parent = task_get(t);
         km_block(k, t, KM_WAIT_VFORK, (u64)c->tid, 0, 0);
-        t->wait.result = c->tid;
+        t->wait.result = vnr;
         return KM_BLOCKED;
     }
-    return c->tid;
+    return vnr;
 }

@@ -52,7 +52,10 @@ static void exec_take_over_leader(struct km *k, struct task *t)
 {
     struct tgroup *tg = t->tg;
     struct task *old = tg->leader;
-    int old_tid = t->tid;
+    int old_tid = t->tid, pids[LX_MAX_PID_NS_LEVEL + 1];
+    memcpy(pids, t->pids, sizeof pids);
+    memcpy(t->pids, old->pids, sizeof pids);
+    memcpy(old->pids, pids, sizeof pids);
     t->tid = old->tid;
     old->tid = old_tid;
     struct task *parent = old->real_parent;

@@ -27,7 +27,7 @@ void task_release_resources(struct km *k, struct task *t)
     t->sysvsem = NULL;
     res_put(t->io);
     t->io = NULL;
-    nsproxy_put(t->ns);
+    nsproxy_put(k, t->ns);
     t->ns = NULL;
     cred_put(t->cred);
     t->cred = NULL;
@@ -44,7 +44,7 @@ static void vfork_release(struct km *k, struct task *t, const char *why)
         km_ev_int(k, "child", t->tid);
         km_ev_str(k, "because", why);
         km_ev_end(k);
-        km_wake(k, p, true, t->tid);
+        km_wake(k, p, true, km_pid_vnr(p, t));
     }
     task_put(k, p);
 }
@@ -67,20 +67,24 @@ bool task_group_dead(const struct task *leader)
 }
 
 /* find_new_reaper: a live thread of the same group, else the nearest
- * ancestor that is a child subreaper, else init. */
+ * ancestor in the same pid namespace that is a child subreaper, else the
+ * init of father's pid namespace. */
 static struct task *find_new_reaper(struct km *k, struct task *father)
 {
     for (struct task *th = father->tg->threads; th; th = th->tg_next)
         if (th != father && th->state < TASK_ZOMBIE) return th;
+    struct task *reaper = pidns_child_reaper(k, father);
     if (father->tg->has_child_subreaper) {
-        for (struct task *a = father->tg->leader->real_parent; a && a != k->init;
+        for (struct task *a = father->tg->leader->real_parent;
+             a && a != k->init && a != reaper &&
+             pidns_level(a->pidns) == pidns_level(father->pidns);
              a = a->tg->leader->real_parent) {
             if (!a->tg->is_child_subreaper) continue;
             for (struct task *th = a->tg->threads; th; th = th->tg_next)
                 if (th->state < TASK_ZOMBIE) return th;
         }
     }
-    return k->init;
+    return reaper;
 }
 
 static void notify_parent(struct km *k, struct task *leader);
@@ -145,7 +149,7 @@ static void notify_parent(struct km *k, struct task *leader)
                                 .code = (status & 0x7f) == 0 ? LX_CLD_EXITED
                                         : (status & 0x80)    ? LX_CLD_DUMPED
                                                              : LX_CLD_KILLED,
-                                .pid = leader->tg->tgid,
+                                .pid = km_tgid_nr_ns(leader, p->pidns),
                                 .uid = leader->exit_uid,
                                 .status = (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff};
         km_send_signal_info(k, NULL, p, true, &si);
@@ -200,6 +204,7 @@ void km_task_exit(struct km *k, struct task *t, int status)
         km_ev_str(k, "signal", lx_signal_name(status & 0x7f));
     km_ev_int(k, "threads_left", t->tg->nr_threads);
     km_ev_end(k);
+    pidns_exit_notify(k, t);
     reparent_children(k, t);
     task_release_resources(k, t);
     if (k->current == t) k->need_resched = true;

@@ -7,6 +7,7 @@
  * futex_cancel_wait(). Values, timeouts and robust-list entries are read
  * with the guest's byte order through the mm API. */
 #include "kernel-model/futex.h"
+#include "kernel-model/ns.h"
 
 #include <stdlib.h>
 
@@ -393,7 +394,7 @@ static i64 sys_set_robust_list(struct km *k, struct task *t, const u64 a[6])
 static i64 sys_get_robust_list(struct km *k, struct task *t, const u64 a[6])
 {
     int pid = (int)a[0];
-    struct task *p = pid ? km_find_task(k, pid) : t;
+    struct task *p = pid ? km_find_task_vnr(k, t, pid) : t;
     if (!p) return -LX_ESRCH;
     u8 b[8];
     lx_put64(km_guest_be(t), b, LX_ROBUST_HEAD_SIZE);

@@ -3,6 +3,7 @@
 #define CLONEMU_INTERNAL_H
 
 #include "kernel-model/km.h"
+#include "kernel-model/ns.h"
 
 #define KM_PID_MAX 4194304 /* pid_max default on 64-bit */
 
@@ -26,11 +27,7 @@ struct cred *cred_new(u32 uid, u32 gid);
 struct cred *cred_get(struct cred *c);
 void cred_put(struct cred *c);
 bool cred_capable_admin(const struct cred *c);
-struct nsproxy *nsproxy_new_initial(struct km *k);
-struct nsproxy *nsproxy_get(struct nsproxy *ns);
-void nsproxy_put(struct nsproxy *ns);
-/* A copy of ns with a new namespace of each kind in flags (CLONE_NEW*). */
-struct nsproxy *nsproxy_copy(struct km *k, const struct nsproxy *ns, u64 flags);
+/* nsproxy_*: kernel-model/ns.h */
 struct sighand *sighand_new(struct km *k);
 struct sighand *sighand_get(struct sighand *s);
 struct sighand *sighand_copy(struct km *k, const struct sighand *s, bool clear_handlers);

@@ -109,6 +109,7 @@ static void task_free(struct km *k, struct task *t)
 {
     if (t->cpu && k->host && k->host->cpu_free) k->host->cpu_free(k->host->ctx, t);
     tgroup_put(t->tg);
+    pidns_task_free(k, t);
     free(t);
 }
 
@@ -152,6 +153,11 @@ void km_init(struct km *k, const struct km_options *opt, const struct km_host *h
     init->exit_signal = 0;
     init->cred = cred_new(opt->uid, opt->gid);
     init->ns = nsproxy_new_initial(k);
+    init->pidns = (struct pid_ns *)km_ns_get(init->ns->ns[KM_NS_PID]);
+    init->pids[0] = 1;
+    init->tg->tgids[0] = 1;
+    init->tg->unkillable = true;
+    init->pidns->child_reaper = init;
     init->sighand = sighand_new(k);
     snprintf(init->comm, sizeof init->comm, "init");
     k->init = init;
@@ -159,7 +165,9 @@ void km_init(struct km *k, const struct km_options *opt, const struct km_host *h
 
 void km_destroy(struct km *k)
 {
-    /* Release everything still alive, then the task structs themselves. */
+    /* Release everything still alive, then the task structs themselves;
+     * no events while tearing down. */
+    k->ev.sinks = NULL;
     for (struct task *t = k->tasks; t; t = t->all_next)
         if (t->state < TASK_ZOMBIE && t != k->init) task_release_resources(k, t);
     task_release_resources(k, k->init);
@@ -183,11 +191,14 @@ struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm 
     t->abi = abi;
     t->mm = mm;
     if (!mm->id) mm->id = km_new_res_id(k);
+    t->pidns = (struct pid_ns *)km_ns_get(k->init->ns->ns[KM_NS_PID]);
+    t->pids[0] = t->tid;
     t->tg = tgroup_new(t->tid);
     t->tg->leader = t;
     t->tg->threads = t;
     t->tg->nr_threads = 1;
     t->tg->pgid = t->tg->sid = t->tid;
+    pidns_new_group(t);
     t->exit_signal = LX_SIGCHLD;
     t->real_parent = k->init;
     task_add_child(k->init, t);

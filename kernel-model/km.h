@@ -83,16 +83,15 @@ enum km_ns_type {
     KM_NS_TIME,
     KM_NS_USER
 };
+/* The namespaces of a task other than its user namespace (ns.h): the
+ * pid slot is pid_ns_for_children; the task's active pid namespace is
+ * task->pidns. */
+#define KM_NS_NTYPES 8
+struct km_ns;
+struct pid_ns;
 struct nsproxy {
     int refs, id;
-    struct uts_ns {
-        int refs, id;
-        char nodename[65], domainname[65];
-    } * uts;
-    /* Namespaces other than uts are recorded (ids) until the namespace
-     * issue gives them semantics: index by enum km_ns_type. */
-    int ns_ids[8];
-    int pidns_level; /* depth of pid_for_children (0 = initial) */
+    struct km_ns *ns[KM_NS_NTYPES]; /* by enum km_ns_type; [KM_NS_USER] unused */
 };
 struct cred {
     int refs;
@@ -122,11 +121,13 @@ struct tgroup {
     u64 itimer_interval_ns;        /* ITIMER_REAL period (alarm_deadline_ns is its next expiry) */
     u64 alarm_deadline_ns;
     u64 rlim_nofile, rlim_nproc, rlim_stack, rlim_core;
-    bool pidfd_poll_ready; /* the group has exited (pidfd POLLIN) */
+    bool pidfd_poll_ready;              /* the group has exited (pidfd POLLIN) */
+    int tgids[LX_MAX_PID_NS_LEVEL + 1]; /* tgid at every pid namespace level (ns.h) */
+    bool unkillable;                    /* SIGNAL_UNKILLABLE: init of a pid namespace */
 };
 
 struct task {
-    int tid;  /* pid in the initial namespace */
+    int tid;  /* pid in the initial namespace (pids[0]) */
     int refs; /* task structs stay while pidfds/waiters refer to them */
     int seq;  /* creation order, for deterministic iteration */
     enum task_state state;
@@ -154,6 +155,8 @@ struct task {
     struct io_ctx *io;
     struct nsproxy *ns;
     struct cred *cred;
+    struct pid_ns *pidns;              /* active pid namespace (ns.h) */
+    int pids[LX_MAX_PID_NS_LEVEL + 1]; /* pid at levels 0..pidns->level */
 
     u64 blocked;          /* signal mask */
     u64 pending;          /* thread-directed pending signals */

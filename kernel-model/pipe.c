@@ -3,6 +3,7 @@
  * km_block(); the model re-runs the handler with the same arguments after
  * km_wake_all(). So a handler changes no state before it decides to block. */
 #include "kernel-model/files.h"
+#include "kernel-model/ns.h"
 
 #include <stdlib.h>
 
@@ -234,7 +235,7 @@ KM_FILE_SYS(pidfd_open)
     u32 flags = t->abi->open_flags_in((u32)a[1]);
     if (flags & ~(u32)(LX_O_NONBLOCK | LX_O_EXCL_PIDFD_THREAD)) return -LX_EINVAL;
     if (pid <= 0) return -LX_EINVAL;
-    struct task *target = km_find_task(k, pid);
+    struct task *target = km_find_task_vnr(k, t, pid);
     if (!target || target->state == TASK_DEAD) return -LX_ESRCH;
     bool thread = flags & LX_O_EXCL_PIDFD_THREAD;
     if (!thread && (!target->tg || target->tg->leader != target)) return -LX_EINVAL;

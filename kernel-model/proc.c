@@ -1,5 +1,5 @@
 /* Process syscalls: ids, the clone family front-ends, exit, wait4/waitid,
- * execve, kill/tkill/tgkill/pidfd_send_signal, unshare. Front-ends only
+ * execve, kill/tkill/tgkill/pidfd_send_signal (unshare: sys_ns.c). Front-ends only
  * decode arguments and call the model. */
 #include "kernel-model/internal.h"
 #include "kernel-model/sys.h"
@@ -7,19 +7,19 @@
 static i64 sys_getpid(struct km *k, struct task *t, const u64 a[6])
 {
     (void)k, (void)a;
-    return t->tg->tgid;
+    return km_tgid_vnr(t, t);
 }
 
 static i64 sys_gettid(struct km *k, struct task *t, const u64 a[6])
 {
     (void)k, (void)a;
-    return t->tid;
+    return km_pid_vnr(t, t);
 }
 
 static i64 sys_getppid(struct km *k, struct task *t, const u64 a[6])
 {
     (void)k, (void)a;
-    return t->real_parent->tg->tgid;
+    return km_tgid_vnr(t, t->real_parent); /* 0 for a parent outside our pid namespace */
 }
 
 static i64 sys_clone(struct km *k, struct task *t, const u64 a[6])
@@ -101,7 +101,7 @@ i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, in
             bool contd = (options & LX_WCONTINUED) && ctg->cont_report && !task_group_dead(c);
             if (stopped || contd) {
                 *status_out = stopped ? (ctg->stop_signal << 8) | 0x7f : 0xffff;
-                *si_pid = c->tid;
+                *si_pid = km_pid_vnr(t, c);
                 *si_uid = c->cred ? c->cred->uid : 0;
                 *si_code = stopped ? LX_CLD_STOPPED : LX_CLD_CONTINUED;
                 *si_status = stopped ? ctg->stop_signal : LX_SIGCONT;
@@ -116,11 +116,11 @@ i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, in
                     else
                         ctg->cont_report = false;
                 }
-                return c->tid;
+                return km_pid_vnr(t, c);
             }
             if (!(options & LX_WEXITED) || c->state != TASK_ZOMBIE || !task_group_dead(c)) continue;
             int st = c->tg->group_exit ? c->tg->group_exit_code : c->exit_code;
-            int pid = c->tid;
+            int pid = km_pid_vnr(t, c);
             *status_out = st;
             *si_pid = pid;
             *si_uid = c->exit_uid;
@@ -132,7 +132,7 @@ i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, in
                 *si_status = st & 0x7f;
             }
             km_ev_begin(k, "wait", t);
-            km_ev_int(k, "child", pid);
+            km_ev_int(k, "child", c->tid);
             km_ev_str(k, "result", (st & 0x7f) ? "killed" : "exited");
             km_ev_int(k, "status", st);
             km_ev_int(k, "nowait", (options & LX_WNOWAIT) != 0);
@@ -165,6 +165,7 @@ static i64 sys_wait4(struct km *k, struct task *t, const u64 a[6])
         idtype = LX_P_PGID;
         id = t->tg->pgid;
     }
+    if (pid > 0 || pid < -1) id = km_pid_vnr_to_global(k, t, (int)id); /* -1: matches none */
     int st = 0, code, sst, spid;
     u32 suid;
     i64 r =
@@ -200,12 +201,13 @@ static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
         struct task *target = files_pidfd_task(k, t, (int)id, &err);
         if (!target) return err ? err : -LX_EBADF;
         idtype = LX_P_PID;
-        id = target->tg->tgid;
+        id = target->tg->tgid; /* already global */
         if (target->state == TASK_DEAD) return -LX_ECHILD;
         break;
     }
     default: return -LX_EINVAL;
     }
+    if ((a[0] == LX_P_PID || a[0] == LX_P_PGID) && id) id = km_pid_vnr_to_global(k, t, (int)id);
     int st = 0, code = 0, sst = 0, spid = 0;
     u32 suid = 0;
     i64 r = km_do_wait(k, t, idtype, id, options, &st, NULL, &code, &sst, &spid, &suid);
@@ -256,17 +258,18 @@ static i64 sys_kill(struct km *k, struct task *t, const u64 a[6])
     int sig = (int)a[1];
     if (sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
     if (pid > 0) {
-        struct task *target = km_find_task(k, (int)pid);
+        struct task *target = km_find_task_vnr(k, t, (int)pid);
         if (!target || target != target->tg->leader || target->tg->nr_threads == 0)
             return target && target->state == TASK_ZOMBIE ? 0 : -LX_ESRCH;
         return kill_one(k, t, target, sig, true, LX_SI_USER);
     }
     /* 0: caller's group; -1: everyone but init and the caller; < -1: -pgrp */
-    i64 pgrp = pid == 0 ? t->tg->pgid : -pid;
+    i64 pgrp = pid == 0 ? t->tg->pgid : km_pid_vnr_to_global(k, t, (int)-pid);
     i64 result = -LX_ESRCH;
     int count = 0;
     for (struct task *p = k->tasks; p; p = p->all_next) {
         if (p == k->init || p != p->tg->leader || p->tg->nr_threads == 0) continue;
+        if (pid == -1 && km_tgid_vnr(t, p) <= 1) continue; /* not our init, nor outside our ns */
         if (pid == -1 ? p->tg == t->tg : p->tg->pgid != pgrp) continue;
         count++;
         i64 r = kill_one(k, t, p, sig, true, LX_SI_USER);
@@ -282,8 +285,8 @@ static i64 sys_tgkill(struct km *k, struct task *t, const u64 a[6])
     i64 tgid = (i32)a[0], tid = (i32)a[1];
     int sig = (int)a[2];
     if (tgid <= 0 || tid <= 0 || sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
-    struct task *target = km_find_task(k, (int)tid);
-    if (!target || target->state >= TASK_ZOMBIE || target->tg->tgid != tgid) return -LX_ESRCH;
+    struct task *target = km_find_task_vnr(k, t, (int)tid);
+    if (!target || target->state >= TASK_ZOMBIE || km_tgid_vnr(t, target) != tgid) return -LX_ESRCH;
     return kill_one(k, t, target, sig, false, LX_SI_TKILL);
 }
 
@@ -292,7 +295,7 @@ static i64 sys_tkill(struct km *k, struct task *t, const u64 a[6])
     i64 tid = (i32)a[0];
     int sig = (int)a[1];
     if (tid <= 0 || sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
-    struct task *target = km_find_task(k, (int)tid);
+    struct task *target = km_find_task_vnr(k, t, (int)tid);
     if (!target || target->state >= TASK_ZOMBIE) return -LX_ESRCH;
     return kill_one(k, t, target, sig, false, LX_SI_TKILL);
 }
@@ -329,64 +332,6 @@ static i64 sys_execve(struct km *k, struct task *t, const u64 a[6])
     return km_execve(k, t, a[0], a[1], a[2]);
 }
 
-/* --- unshare (sharing flags; namespaces are recorded) ------------------- */
-
-static i64 sys_unshare(struct km *k, struct task *t, const u64 a[6])
-{
-    u64 f = a[0];
-    const u64 allowed = LX_CLONE_THREAD | LX_CLONE_FS | LX_CLONE_NEWNS | LX_CLONE_SIGHAND |
-                        LX_CLONE_VM | LX_CLONE_FILES | LX_CLONE_SYSVSEM | LX_CLONE_NEWUTS |
-                        LX_CLONE_NEWIPC | LX_CLONE_NEWNET | LX_CLONE_NEWUSER | LX_CLONE_NEWPID |
-                        LX_CLONE_NEWCGROUP | LX_CLONE_NEWTIME;
-    /* U1: implied flags */
-    if (f & LX_CLONE_NEWUSER) f |= LX_CLONE_THREAD | LX_CLONE_FS;
-    if (f & LX_CLONE_VM) f |= LX_CLONE_SIGHAND;
-    if (f & LX_CLONE_SIGHAND) f |= LX_CLONE_THREAD;
-    if (f & LX_CLONE_NEWNS) f |= LX_CLONE_FS;
-    const char *rule = NULL, *why = NULL;
-    int err = 0;
-    if (f & ~allowed) {
-        err = LX_EINVAL, rule = "unshare_unknown_flags", why = "unshare: flag not accepted (U2)";
-    } else if ((f & (LX_CLONE_THREAD | LX_CLONE_SIGHAND | LX_CLONE_VM)) && t->tg->nr_threads > 1) {
-        err = LX_EINVAL, rule = "unshare_thread_multithreaded",
-        why = "unshare: THREAD/SIGHAND/VM while other threads exist (U3)";
-    } else if ((f & (LX_CLONE_SIGHAND | LX_CLONE_VM)) && t->sighand->refs > 1) {
-        err = LX_EINVAL, rule = "unshare_sighand_shared",
-        why = "unshare: SIGHAND/VM while the handler table is shared (U4)";
-    } else if ((f & LX_CLONE_VM) && t->mm->refs > 1) {
-        err = LX_EINVAL, rule = "unshare_vm_shared",
-        why = "unshare: VM while the mm is shared (U5)";
-    } else if ((f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER) && !(f & LX_CLONE_NEWUSER) &&
-               !cred_capable_admin(t->cred)) {
-        err = LX_EPERM, rule = "unshare_ns_needs_cap_sys_admin",
-        why = "unshare: CLONE_NEW* needs CAP_SYS_ADMIN (U8)";
-    }
-    if (err) {
-        km_ev_refused(k, t, "unshare", err, rule, why);
-        return -err;
-    }
-    if ((f & LX_CLONE_FS) && t->fs && fs_id(t->fs) && !(f & LX_CLONE_NEWUSER)) {
-        struct fs_info *n = fs_dup(k, t->fs);
-        fs_put(k, t->fs);
-        t->fs = n;
-    }
-    if (f & LX_CLONE_FILES) {
-        struct files *n = files_dup(k, t->files);
-        files_put(k, t->files);
-        t->files = n;
-    }
-    if (f & LX_CLONE_NS_FLAGS) {
-        struct nsproxy *n = nsproxy_copy(k, t->ns, f);
-        nsproxy_put(t->ns);
-        t->ns = n;
-    }
-    char fl[512];
-    km_ev_begin(k, "unshare", t);
-    km_ev_str(k, "flags", km_clone_flags_str(f, 0, fl, sizeof fl));
-    km_ev_end(k);
-    return 0;
-}
-
 const struct km_sys_entry km_sys_proc[] = {
     {LX_SYS_getpid, sys_getpid, ""},
     {LX_SYS_gettid, sys_gettid, ""},
@@ -404,7 +349,6 @@ const struct km_sys_entry km_sys_proc[] = {
     {LX_SYS_tkill, sys_tkill, "dS"},
     {LX_SYS_tgkill, sys_tgkill, "ddS"},
     {LX_SYS_pidfd_send_signal, sys_pidfd_send_signal, "FSpx"},
-    {LX_SYS_unshare, sys_unshare, "f"},
     {LX_SYS_rt_sigpending, sys_rt_sigpending, "pu"},
     {LX_SYS_NONE, NULL, NULL},
 };

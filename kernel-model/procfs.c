@@ -1,6 +1,7 @@
 /* The modelled procfs (see procfs.h): path lookup, generated status /
  * stat / comm contents in Linux's format (fs/proc/array.c, base.c), and
  * directory listings of a process, its task/ and fd/ directories. */
+#include "kernel-model/ns.h"
 #include "kernel-model/procfs.h"
 
 #include <stdarg.h>
@@ -308,6 +309,21 @@ static void pn_name(struct sb *b, const struct task *x)
     }
 }
 
+/* One NS* line: the number at every pid namespace level from the proc
+ * mount's (the initial one) down to x's (groups and sessions by their
+ * leader's numbers). */
+static void pn_ns_line(struct km *k, struct sb *b, const char *name, const struct task *x,
+                       int global, bool tgid)
+{
+    const struct task *who = tgid || global == x->tid ? x : km_find_task(k, global);
+    sb_printf(b, "%s:", name);
+    for (int l = 0; x->pidns && l <= x->pidns->level; l++) {
+        const struct pid_ns *ns = pidns_at_level(x->pidns, l);
+        sb_printf(b, "\t%d", l == 0 ? global : tgid ? km_tgid_nr_ns(x, ns) : km_pid_nr_ns(who, ns));
+    }
+    sb_printf(b, "\n");
+}
+
 /* /proc/<pid>/status in Linux 6.x's order (proc_pid_status); the Vm*
  * memory lines and the CPU/speculation lines are not modelled. */
 static void gen_status(struct km *k, const struct task *x, struct sb *b)
@@ -332,8 +348,11 @@ static void gen_status(struct km *k, const struct task *x, struct sb *b)
             fdsize *= 2;
     }
     sb_printf(b, "FDSize:\t%d\nGroups:\t \n", fdsize); /* no supplementary groups */
-    sb_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", tg->tgid,
-              x->tid, tg->pgid, tg->sid);
+    pn_ns_line(k, b, "NStgid", x, tg->tgid, true);
+    pn_ns_line(k, b, "NSpid", x, x->tid, false);
+    pn_ns_line(k, b, "NSpgid", x, tg->pgid, false);
+    pn_ns_line(k, b, "NSsid", x, tg->sid, false);
+    sb_printf(b, "Kthread:\t0\n");
     if (x->mm) sb_printf(b, "CoreDumping:\t0\nTHP_enabled:\t1\n");
     sb_printf(b, "Threads:\t%d\n", tg->nr_threads);
     sb_printf(b, "SigQ:\t%d/%u\n", pn_sigq(k, x), PROCFS_SIGQ_LIMIT);

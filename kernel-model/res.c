@@ -1,6 +1,6 @@
 /* Refcounted per-task resources other than mm, files and fs: the thread
- * group (signal_struct), credentials, the namespace proxy, the signal
- * handler table, and the sysvsem / io tokens a clone shares or not. */
+ * group (signal_struct), credentials, the signal handler table, and the
+ * sysvsem / io tokens a clone shares or not. Namespaces: ns.c. */
 #include "kernel-model/internal.h"
 
 #include <stdio.h>
@@ -51,61 +51,6 @@ void cred_put(struct cred *c)
 bool cred_capable_admin(const struct cred *c)
 {
     return (c->cap_effective >> 21) & 1;
-}
-
-static struct uts_ns *uts_new(struct km *k, const char *node, const char *domain)
-{
-    struct uts_ns *u = km_zalloc(sizeof *u);
-    u->refs = 1;
-    u->id = km_new_res_id(k);
-    snprintf(u->nodename, sizeof u->nodename, "%s", node);
-    snprintf(u->domainname, sizeof u->domainname, "%s", domain);
-    return u;
-}
-
-struct nsproxy *nsproxy_new_initial(struct km *k)
-{
-    struct nsproxy *ns = km_zalloc(sizeof *ns);
-    ns->refs = 1;
-    ns->id = km_new_res_id(k);
-    ns->uts = uts_new(k, k->opt.hostname, "(none)");
-    for (int i = 0; i < 8; i++)
-        ns->ns_ids[i] = i == KM_NS_UTS ? ns->uts->id : km_new_res_id(k);
-    return ns;
-}
-
-struct nsproxy *nsproxy_get(struct nsproxy *ns)
-{
-    ns->refs++;
-    return ns;
-}
-
-void nsproxy_put(struct nsproxy *ns)
-{
-    if (!ns || --ns->refs > 0) return;
-    if (--ns->uts->refs == 0) free(ns->uts);
-    free(ns);
-}
-
-struct nsproxy *nsproxy_copy(struct km *k, const struct nsproxy *old, u64 flags)
-{
-    static const u64 bit[8] = {LX_CLONE_NEWNS,   LX_CLONE_NEWUTS, LX_CLONE_NEWIPC,
-                               LX_CLONE_NEWPID,  LX_CLONE_NEWNET, LX_CLONE_NEWCGROUP,
-                               LX_CLONE_NEWTIME, LX_CLONE_NEWUSER};
-    struct nsproxy *ns = km_zalloc(sizeof *ns);
-    ns->refs = 1;
-    ns->id = km_new_res_id(k);
-    if (flags & LX_CLONE_NEWUTS) {
-        ns->uts = uts_new(k, old->uts->nodename, old->uts->domainname);
-    } else {
-        ns->uts = old->uts;
-        ns->uts->refs++;
-    }
-    for (int i = 0; i < 8; i++)
-        ns->ns_ids[i] = (flags & bit[i]) ? km_new_res_id(k) : old->ns_ids[i];
-    ns->ns_ids[KM_NS_UTS] = ns->uts->id;
-    ns->pidns_level = old->pidns_level + ((flags & LX_CLONE_NEWPID) ? 1 : 0);
-    return ns;
 }
 
 struct sighand *sighand_new(struct km *k)

@@ -384,6 +384,11 @@ void km_send_signal_info(struct km *k, struct task *sender, struct task *target,
     km_ev_str(k, "to", group ? "process" : "thread");
     km_ev_int(k, "si_code", info->code);
     km_ev_end(k);
+    if (pidns_init_ignores(k, sender, target, sig)) {
+        ev_sig(k, "signal_ignored", target, sig, "why",
+               "pid namespace init: no handler for it (SIGNAL_UNKILLABLE)");
+        return;
+    }
     if (!prepare_signal(k, target, sig)) {
         ev_sig(k, "signal_ignored", target, sig, "why",
                target->sighand->action[sig - 1].handler == LX_SIG_IGN
@@ -410,7 +415,8 @@ void km_send_signal(struct km *k, struct task *sender, struct task *target, int 
 {
     struct km_siginfo si = {.signo = sig, .code = si_code, .layout = KM_SIL_KILL};
     if (sender && si_code <= 0) {
-        si.pid = sender->tg->tgid;
+        /* the sender's own view; 0 when it is outside the target's pid ns */
+        si.pid = km_pid_nr_ns(sender, target->pidns) ? km_tgid_vnr(sender, sender) : 0;
         si.uid = sender->cred ? sender->cred->uid : 0;
     }
     km_send_signal_info(k, sender, target, group, &si);

@@ -98,7 +98,7 @@ static u64 misc_realtime(const struct km *k)
 /* The task pid names (0: the caller), or NULL. */
 static struct task *misc_task_of(struct km *k, struct task *t, int pid)
 {
-    return pid == 0 ? t : km_find_task(k, pid);
+    return pid == 0 ? t : km_find_task_vnr(k, t, pid);
 }
 
 static bool misc_is_admin(const struct task *t)
@@ -111,7 +111,7 @@ static bool misc_is_admin(const struct task *t)
 static i64 sys_uname(struct km *k, struct task *t, const u64 a[6])
 {
     char u[6][LX_UTS_LEN];
-    const struct uts_ns *uts = t->ns ? t->ns->uts : NULL;
+    const struct uts_ns *uts = km_uts(t);
     memset(u, 0, sizeof u);
     snprintf(u[0], LX_UTS_LEN, "Linux");
     snprintf(u[1], LX_UTS_LEN, "%s",
@@ -130,8 +130,9 @@ static i64 misc_set_uts_name(struct task *t, u64 addr, u64 len, bool domain)
     if ((i64)len < 0 || len > LX_UTS_LEN - 1) return -LX_EINVAL;
     char buf[LX_UTS_LEN] = {0};
     if (mm_read(t->mm, addr, buf, (size_t)len)) return -LX_EFAULT;
-    if (!t->ns || !t->ns->uts) return -LX_EPERM; /* no uts namespace to change (not set up) */
-    memcpy(domain ? t->ns->uts->domainname : t->ns->uts->nodename, buf, LX_UTS_LEN);
+    struct uts_ns *uts = km_uts(t);
+    if (!uts) return -LX_EPERM; /* no uts namespace to change (not set up) */
+    memcpy(domain ? uts->domainname : uts->nodename, buf, LX_UTS_LEN);
     return 0;
 }
 
@@ -573,19 +574,19 @@ static i64 sys_getegid(struct km *k, struct task *t, const u64 a[6])
 static i64 sys_getpgid(struct km *k, struct task *t, const u64 a[6])
 {
     struct task *p = misc_task_of(k, t, (int)a[0]);
-    return p && p->tg ? p->tg->pgid : -LX_ESRCH;
+    return p && p->tg ? km_pid_global_to_vnr(k, t, p->tg->pgid) : -LX_ESRCH;
 }
 
 static i64 sys_getpgrp(struct km *k, struct task *t, const u64 a[6])
 {
-    (void)k, (void)a;
-    return t->tg->pgid;
+    (void)a;
+    return km_pid_global_to_vnr(k, t, t->tg->pgid);
 }
 
 static i64 sys_getsid(struct km *k, struct task *t, const u64 a[6])
 {
     struct task *p = misc_task_of(k, t, (int)a[0]);
-    return p && p->tg ? p->tg->sid : -LX_ESRCH;
+    return p && p->tg ? km_pid_global_to_vnr(k, t, p->tg->sid) : -LX_ESRCH;
 }
 
 /* Does a process group pgid exist in session sid? */
@@ -600,10 +601,11 @@ static bool misc_pgrp_in_session(struct km *k, int pgid, int sid)
 static i64 sys_setpgid(struct km *k, struct task *t, const u64 a[6])
 {
     int pid = (int)a[0], pgid = (int)a[1];
-    if (!pid) pid = t->tg->tgid;
-    if (!pgid) pgid = pid;
     if (pgid < 0) return -LX_EINVAL;
-    struct task *p = km_find_task(k, pid);
+    /* numbers in the caller's pid namespace; groups are kept by global id */
+    struct task *p = pid ? km_find_task_vnr(k, t, pid) : t;
+    if (p) pid = p->tid;
+    pgid = pgid ? km_pid_vnr_to_global(k, t, pgid) : pid;
     if (!p || !p->tg) return -LX_ESRCH;
     if (p->tg->leader != p) return -LX_EINVAL; /* only a thread group leader names a process */
     if (p->real_parent && p->real_parent->tg == t->tg) {
@@ -627,7 +629,7 @@ static i64 sys_setsid(struct km *k, struct task *t, const u64 a[6])
     for (const struct task *p = k->tasks; p; p = p->all_next)
         if (p->state != TASK_DEAD && p->tg && p->tg->pgid == id) return -LX_EPERM;
     t->tg->sid = t->tg->pgid = id;
-    return id;
+    return km_tgid_vnr(t, t);
 }
 
 const struct km_sys_entry km_sys_misc[] = {

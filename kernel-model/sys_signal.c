@@ -112,8 +112,8 @@ static i64 queueinfo(struct km *k, struct task *t, int tgid, int tid, int sig, u
     struct km_siginfo info;
     km_siginfo_decode(buf, km_guest_be(t), &info);
     info.signo = sig;
-    struct task *target = km_find_task(k, tid > 0 ? tid : tgid);
-    if (!target || target->state >= TASK_ZOMBIE || target->tg->tgid != tgid ||
+    struct task *target = km_find_task_vnr(k, t, tid > 0 ? tid : tgid);
+    if (!target || target->state >= TASK_ZOMBIE || km_tgid_vnr(t, target) != tgid ||
         (tid <= 0 && target != target->tg->leader))
         return -LX_ESRCH;
     /* Only the kernel may claim SI_USER/SI_KERNEL or SI_TKILL for others. */

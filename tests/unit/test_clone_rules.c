@@ -268,9 +268,30 @@ static i64 r_ns_cap(struct ctx *c, bool bad)
     return do_clone(c, LX_CLONE_NEWUTS | LX_SIGCHLD, 0, 0, 0, 0);
 }
 
+/* The caller is made the init of level nested pid namespaces (its own
+ * nsproxy; the boot one is shared with init): the depth is a real chain of
+ * namespaces now, no longer a counter. */
+static void nest_pidns(struct ctx *c, int level)
+{
+    struct km *k = &c->k;
+    struct task *t = c->t;
+    struct nsproxy *n = nsproxy_copy(k, t, t->ns, 0);
+    nsproxy_put(k, t->ns);
+    t->ns = n;
+    for (int i = 0; i < level; i++) {
+        struct pid_ns *p = pidns_create(k, t, t->pidns);
+        km_ns_put(k, &t->pidns->ns);
+        t->pidns = p;
+        t->pids[p->level] = 1;
+        p->child_reaper = t;
+    }
+    km_ns_put(k, n->ns[KM_NS_PID]);
+    n->ns[KM_NS_PID] = km_ns_get(&t->pidns->ns);
+}
+
 static i64 r_pidns_depth(struct ctx *c, bool bad)
 {
-    c->t->ns->pidns_level = bad ? 32 : 31;
+    nest_pidns(c, bad ? 32 : 31);
     return do_clone(c, LX_CLONE_NEWPID | LX_SIGCHLD, 0, 0, 0, 0);
 }
 

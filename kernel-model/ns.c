@@ -1,0 +1,162 @@
+/* Namespaces: the common part (refcount, id, inode number, create and
+ * destroy events), the per-task nsproxy and uts namespaces. */
+#include "kernel-model/internal.h"
+#include "kernel-model/ns.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *const ns_names[KM_NS_NTYPES] = {
+    [KM_NS_MNT] = "mnt", [KM_NS_UTS] = "uts",       [KM_NS_IPC] = "ipc",   [KM_NS_PID] = "pid",
+    [KM_NS_NET] = "net", [KM_NS_CGROUP] = "cgroup", [KM_NS_TIME] = "time", [KM_NS_USER] = "user",
+};
+
+/* include/linux/proc_ns.h: the initial namespaces' inode numbers (mnt and
+ * net are allocated at boot; these are the usual values). New ones are
+ * numbered from 4026532160 on in creation order, so a run is repeatable. */
+static const u32 initial_inum[KM_NS_NTYPES] = {
+    [KM_NS_MNT] = 4026531841U,  [KM_NS_UTS] = 4026531838U,  [KM_NS_IPC] = 4026531839U,
+    [KM_NS_PID] = 4026531836U,  [KM_NS_NET] = 4026531840U,  [KM_NS_CGROUP] = 4026531835U,
+    [KM_NS_TIME] = 4026531834U, [KM_NS_USER] = 4026531837U,
+};
+#define KM_NS_FIRST_INUM 4026532160U
+
+const char *km_ns_type_name(enum km_ns_type type)
+{
+    return (unsigned)type < KM_NS_NTYPES ? ns_names[type] : "?";
+}
+
+void km_ns_setup(struct km *k, struct km_ns *n, enum km_ns_type type, const struct task *by,
+                 bool initial)
+{
+    n->refs = 1;
+    n->type = type;
+    n->id = km_new_res_id(k);
+    n->inum = initial ? initial_inum[type] : KM_NS_FIRST_INUM + (u32)n->id;
+    if (initial) return;
+    km_ev_begin(k, "ns_create", by);
+    km_ev_str(k, "type", km_ns_type_name(type));
+    km_ev_int(k, "id", n->id);
+    km_ev_int(k, "inum", n->inum);
+    if (type == KM_NS_PID) {
+        const struct pid_ns *p = (const struct pid_ns *)n;
+        km_ev_int(k, "level", p->level);
+        km_ev_int(k, "parent", p->parent->ns.id);
+    }
+    km_ev_end(k);
+}
+
+struct km_ns *km_ns_get(struct km_ns *n)
+{
+    n->refs++;
+    return n;
+}
+
+void km_ns_put(struct km *k, struct km_ns *n)
+{
+    if (!n || --n->refs > 0) return;
+    if (n->refs < 0) km_panic("km_ns_put: namespace reference count below zero");
+    km_ev_begin(k, "ns_destroy", NULL);
+    km_ev_str(k, "type", km_ns_type_name(n->type));
+    km_ev_int(k, "id", n->id);
+    km_ev_end(k);
+    if (n->type == KM_NS_PID) {
+        struct pid_ns *p = (struct pid_ns *)n;
+        if (p->parent) km_ns_put(k, &p->parent->ns);
+    }
+    free(n);
+}
+
+void km_ns_ev_enter(struct km *k, const struct task *t, const struct km_ns *n, const char *how,
+                    bool for_children)
+{
+    km_ev_begin(k, "ns_enter", t);
+    km_ev_str(k, "type", km_ns_type_name(n->type));
+    km_ev_int(k, "id", n->id);
+    km_ev_str(k, "how", how);
+    if (for_children) km_ev_int(k, "for_children", 1);
+    km_ev_end(k);
+}
+
+struct uts_ns *km_uts(const struct task *t)
+{
+    return t->ns ? (struct uts_ns *)t->ns->ns[KM_NS_UTS] : NULL;
+}
+
+static struct km_ns *uts_new(struct km *k, const struct task *by, const struct uts_ns *from,
+                             const char *node)
+{
+    struct uts_ns *u = km_zalloc(sizeof *u);
+    snprintf(u->nodename, sizeof u->nodename, "%s", from ? from->nodename : node);
+    snprintf(u->domainname, sizeof u->domainname, "%s", from ? from->domainname : "(none)");
+    km_ns_setup(k, &u->ns, KM_NS_UTS, by, from == NULL);
+    return &u->ns;
+}
+
+/* Namespaces without a model of their own yet: the common part only. */
+static struct km_ns *plain_ns_new(struct km *k, const struct task *by, enum km_ns_type type,
+                                  bool initial)
+{
+    struct km_ns *n = km_zalloc(sizeof *n);
+    km_ns_setup(k, n, type, by, initial);
+    return n;
+}
+
+struct nsproxy *nsproxy_new_initial(struct km *k)
+{
+    struct nsproxy *ns = km_zalloc(sizeof *ns);
+    ns->refs = 1;
+    ns->id = km_new_res_id(k);
+    for (int i = 0; i < KM_NS_NTYPES; i++) {
+        if (i == KM_NS_UTS)
+            ns->ns[i] = uts_new(k, NULL, NULL, k->opt.hostname);
+        else if (i == KM_NS_PID)
+            ns->ns[i] = &pidns_new_initial(k)->ns;
+        else if (i != KM_NS_USER) /* the user namespace hangs off the credentials */
+            ns->ns[i] = plain_ns_new(k, NULL, (enum km_ns_type)i, true);
+    }
+    return ns;
+}
+
+struct nsproxy *nsproxy_get(struct nsproxy *ns)
+{
+    ns->refs++;
+    return ns;
+}
+
+void nsproxy_put(struct km *k, struct nsproxy *ns)
+{
+    if (!ns || --ns->refs > 0) return;
+    for (int i = 0; i < KM_NS_NTYPES; i++)
+        km_ns_put(k, ns->ns[i]);
+    free(ns);
+}
+
+struct nsproxy *nsproxy_copy(struct km *k, const struct task *by, const struct nsproxy *old,
+                             u64 flags)
+{
+    /* create_new_namespaces' order: mnt, uts, ipc, pid, cgroup, net, time */
+    static const struct {
+        enum km_ns_type type;
+        u64 flag;
+    } order[] = {{KM_NS_MNT, LX_CLONE_NEWNS},        {KM_NS_UTS, LX_CLONE_NEWUTS},
+                 {KM_NS_IPC, LX_CLONE_NEWIPC},       {KM_NS_PID, LX_CLONE_NEWPID},
+                 {KM_NS_CGROUP, LX_CLONE_NEWCGROUP}, {KM_NS_NET, LX_CLONE_NEWNET},
+                 {KM_NS_TIME, LX_CLONE_NEWTIME}};
+    struct nsproxy *ns = km_zalloc(sizeof *ns);
+    ns->refs = 1;
+    ns->id = km_new_res_id(k);
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        enum km_ns_type ty = order[i].type;
+        struct km_ns *o = old->ns[ty];
+        if (!(flags & order[i].flag))
+            ns->ns[ty] = o ? km_ns_get(o) : NULL;
+        else if (ty == KM_NS_UTS)
+            ns->ns[ty] = uts_new(k, by, (const struct uts_ns *)o, NULL);
+        else if (ty == KM_NS_PID)
+            ns->ns[ty] = &pidns_create(k, by, (struct pid_ns *)o)->ns;
+        else
+            ns->ns[ty] = plain_ns_new(k, by, ty, false);
+    }
+    return ns;
+}

@@ -1,0 +1,110 @@
+/* Namespaces (issue 5): what every namespace has (ns_common: a refcount,
+ * an id for the event stream, the inode number /proc/<pid>/ns/<type>
+ * shows), the nsproxy of a task, uts and pid namespaces.
+ *
+ * pid namespaces as kernel/pid.c and kernel/pid_namespace.c: a task has a
+ * number at every level from the initial namespace (level 0, its global
+ * tid) down to its active namespace (task->pids[]); every syscall that takes
+ * or returns a pid uses the caller's view (0 for a task outside it). The
+ * modelled /proc belongs to the initial pid namespace, as a /proc that was
+ * not remounted after CLONE_NEWPID does on Linux. */
+#ifndef CLONEMU_NS_H
+#define CLONEMU_NS_H
+
+#include "kernel-model/km.h"
+
+struct km_ns { /* ns_common */
+    int refs;
+    int id;   /* resource id (events) */
+    u32 inum; /* stable inode number (PROC_*_INIT_INO for the initial ones) */
+    enum km_ns_type type;
+};
+
+struct uts_ns {
+    struct km_ns ns;
+    char nodename[65], domainname[65];
+};
+
+struct pid_ns {
+    struct km_ns ns;
+    int level; /* 0: the initial namespace */
+    struct pid_ns *parent;
+    struct task *child_reaper; /* its init (pid 1), NULL until it exists */
+    int last_pid;              /* cyclic allocator (levels > 0) */
+    bool adding;               /* PIDNS_ADDING: cleared when its init dies */
+};
+
+/* ns.c: common part, nsproxy, uts */
+const char *km_ns_type_name(enum km_ns_type type);
+/* Fill the common part (refs 1, id, inum); a non-initial one emits
+ * ns_create on behalf of task by. */
+void km_ns_setup(struct km *k, struct km_ns *n, enum km_ns_type type, const struct task *by,
+                 bool initial);
+struct km_ns *km_ns_get(struct km_ns *n);
+/* The last reference emits ns_destroy and frees it. */
+void km_ns_put(struct km *k, struct km_ns *n);
+/* ns_enter event: task t now uses namespace n (how: "unshare", "setns");
+ * for_children when only its future children will (pid, time). */
+void km_ns_ev_enter(struct km *k, const struct task *t, const struct km_ns *n, const char *how,
+                    bool for_children);
+struct uts_ns *km_uts(const struct task *t); /* the caller's uts namespace */
+
+struct nsproxy *nsproxy_new_initial(struct km *k);
+struct nsproxy *nsproxy_get(struct nsproxy *ns);
+void nsproxy_put(struct km *k, struct nsproxy *ns);
+/* A copy of old with a new namespace of each kind in flags (CLONE_NEW*
+ * but NEWUSER), created on behalf of task by. */
+struct nsproxy *nsproxy_copy(struct km *k, const struct task *by, const struct nsproxy *old,
+                             u64 flags);
+static inline struct pid_ns *nsproxy_pid_for_children(const struct nsproxy *n)
+{
+    return (struct pid_ns *)n->ns[KM_NS_PID];
+}
+
+/* ns_pid.c */
+static inline int pidns_level(const struct pid_ns *ns)
+{
+    return ns ? ns->level : 0; /* NULL: the initial namespace */
+}
+struct pid_ns *pidns_new_initial(struct km *k);
+struct pid_ns *pidns_create(struct km *k, const struct task *by, struct pid_ns *parent);
+/* The ancestor of ns (or ns itself) at level, NULL if level > ns->level. */
+struct pid_ns *pidns_at_level(const struct pid_ns *ns, int level);
+/* ns is anc or one of its descendants. */
+bool pidns_within(const struct pid_ns *anc, const struct pid_ns *ns);
+/* p's pid / tgid as seen from ns: 0 if p is outside ns. */
+int km_pid_nr_ns(const struct task *p, const struct pid_ns *ns);
+int km_tgid_nr_ns(const struct task *p, const struct pid_ns *ns);
+/* ... as seen by caller (task_pid_vnr / task_tgid_vnr). */
+int km_pid_vnr(const struct task *caller, const struct task *p);
+int km_tgid_vnr(const struct task *caller, const struct task *p);
+/* The task numbered nr in ns (live or zombie), or NULL. */
+struct task *km_find_task_ns(struct km *k, const struct pid_ns *ns, int nr);
+struct task *km_find_task_vnr(struct km *k, const struct task *caller, int nr);
+/* A global pid number (pgid, sid) in caller's view, 0 if not visible;
+ * and back: the global number of caller's nr, -1 if none. */
+int km_pid_global_to_vnr(struct km *k, const struct task *caller, int global);
+int km_pid_vnr_to_global(struct km *k, const struct task *caller, int nr);
+
+/* clone: the child's numbers at every level of ns (set_tid entries first,
+ * innermost first, as alloc_pid), its active namespace, and init status. */
+void pidns_assign(struct km *k, struct task *c, struct pid_ns *ns, const i32 *set_tid,
+                  u32 set_tid_size);
+/* A new thread group led by leader: its tgid at every level, and
+ * SIGNAL_UNKILLABLE when the leader is the init of its namespace. */
+void pidns_new_group(struct task *leader);
+/* A task struct is freed (or a clone undone): drop its namespace. */
+void pidns_task_free(struct km *k, struct task *t);
+/* exit: the task that adopts orphans of father's namespace. */
+struct task *pidns_child_reaper(struct km *k, const struct task *father);
+/* exit of t, before its children are reparented: if t is its namespace's
+ * init, another live thread takes over, or the namespace dies
+ * (zap_pid_ns_processes: SIGKILL to every task in it, no more forks,
+ * its children reaped). */
+void pidns_exit_notify(struct km *k, struct task *t);
+/* sig_task_ignored for a namespace init: sig from sender (NULL: the
+ * kernel) is dropped. */
+bool pidns_init_ignores(struct km *k, const struct task *sender, const struct task *target,
+                        int sig);
+
+#endif
