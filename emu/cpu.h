@@ -78,5 +78,7 @@ struct cpu_ops {
 
 /* The Unicorn backend (cpu_unicorn.c). */
 extern const struct cpu_ops cpu_unicorn_ops;
+/* The ia64-lite interpreter (cpu_ia64lite.c). */
+extern const struct cpu_ops cpu_ia64lite_ops;
 
 #endif

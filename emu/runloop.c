@@ -19,7 +19,7 @@
 static struct km *runloop_km;
 
 /* The backends compiled in; the first that supports an ABI runs it. */
-static const struct cpu_ops *const runloop_cpus[] = {&cpu_unicorn_ops};
+static const struct cpu_ops *const runloop_cpus[] = {&cpu_unicorn_ops, &cpu_ia64lite_ops};
 
 static const struct cpu_ops *cpu_for(const struct km_abi *abi)
 {

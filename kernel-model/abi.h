@@ -73,6 +73,9 @@ struct km_abi {
     /* clone(2) argument order of this arch -> kernel_clone_args (flags,
      * exit_signal, stack, ptid, ctid, tls filled; kind = KM_CLONE_CLONE) */
     void (*clone_decode)(const u64 a[6], struct kernel_clone_args *out);
+    /* Optional (NULL: the arch has no clone2): ia64's clone2(flags,
+     * stack_base, stack_size, ptid, ctid, tls) -> kind KM_CLONE_CLONE2 */
+    void (*clone2_decode)(const u64 a[6], struct kernel_clone_args *out);
 
     /* open(2) flags: guest bits <-> LX_O_* (asm-generic) bits */
     u32 (*open_flags_in)(u32 guest_flags);
@@ -108,6 +111,7 @@ const struct km_abi *km_abi_by_name(const char *name);
 extern const struct km_abi km_abi_x86_64;
 extern const struct km_abi km_abi_aarch64;
 extern const struct km_abi km_abi_s390x;
+extern const struct km_abi km_abi_ia64lite;
 
 /* Generic name of a generic syscall number ("clone3"). */
 const char *lx_sysno_name(enum lx_sysno n);

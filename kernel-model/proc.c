@@ -30,6 +30,16 @@ static i64 sys_clone(struct km *k, struct task *t, const u64 a[6])
     return km_clone(k, t, &args);
 }
 
+/* ia64's clone2: the arch decodes its arguments (kind KM_CLONE_CLONE2,
+ * stack = base of the area, stack_size = its size). */
+static i64 sys_clone2(struct km *k, struct task *t, const u64 a[6])
+{
+    struct kernel_clone_args args;
+    if (!t->abi->clone2_decode) return -LX_ENOSYS;
+    t->abi->clone2_decode(a, &args);
+    return km_clone(k, t, &args);
+}
+
 static i64 sys_clone3(struct km *k, struct task *t, const u64 a[6])
 {
     struct kernel_clone_args args;
@@ -338,6 +348,7 @@ const struct km_sys_entry km_sys_proc[] = {
     {LX_SYS_getppid, sys_getppid, ""},
     {LX_SYS_clone, sys_clone, "fpppp"},
     {LX_SYS_clone3, sys_clone3, "pu"},
+    {LX_SYS_clone2, sys_clone2, "fpuppp"},
     {LX_SYS_fork, sys_fork, ""},
     {LX_SYS_vfork, sys_vfork, ""},
     {LX_SYS_exit, sys_exit, "d"},

@@ -19,6 +19,7 @@
     X(rt_sigprocmask) X(rt_sigpending) X(sigaltstack) X(alarm) X(clock_gettime) X(clock_getres)    \
     X(gettimeofday) X(time) X(nanosleep) X(clock_nanosleep) X(sched_yield) X(sched_getaffinity)    \
     X(execve) X(exit) X(exit_group) X(wait4) X(waitid) X(clone) X(clone3) X(fork) X(vfork)         \
+    X(clone2)                                                                                      \
     X(futex) X(set_tid_address) X(set_robust_list) X(get_robust_list) X(pidfd_open)                \
     X(pidfd_send_signal) X(kill) X(tkill) X(tgkill) X(rseq) X(prctl) X(unshare) X(setns)           \
     X(sysinfo) X(getcpu) X(ftruncate) X(fsync) X(rename) X(renameat) X(renameat2) X(symlink)       \

@@ -5,6 +5,7 @@ static const struct km_abi *const km_abi_all[] = {
     &km_abi_x86_64,
     &km_abi_aarch64,
     &km_abi_s390x,
+    &km_abi_ia64lite,
 };
 #define KM_ABI_COUNT (sizeof(km_abi_all) / sizeof(km_abi_all[0]))
 
@@ -16,6 +17,8 @@ static const struct {
     {"amd64", "x86_64"},
     {"arm64", "aarch64"},
     {"s390", "s390x"},
+    {"ia64lite", "ia64"},
+    {"ia64-lite", "ia64"},
 };
 
 const struct km_abi *km_abi_by_machine(u16 e_machine)
