@@ -10,5 +10,5 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" -v n="$insns" 'BEGIN {
     t = e - s
-    printf "ia64-lite ALU loop: %d guest instructions in %.3f s = %.1f million instructions/s\n", n, t, n / t / 1e6
+    printf "ia64-lite ALU loop: %d guest instructions in %.3f s = %.1f million instructions/s\n", n, t, n / t / 1e6; print ""
 }'
