@@ -74,6 +74,9 @@ struct cpu_ops {
      * orig_arg0 is the first argument of t's last syscall (load ignores it). */
     void (*regs_save)(struct task *t, struct km_regs *r);
     void (*regs_load)(struct task *t, const struct km_regs *r);
+    /* Optional (NULL: none): the instruction at pc in t's address space as
+     * text ("mov x8, #0x81"), for --step; "?" when it cannot be read. */
+    void (*disasm)(struct task *t, u64 pc, char *buf, size_t n);
 };
 
 /* The Unicorn backend (cpu_unicorn.c). */

@@ -556,24 +556,30 @@ static void ucx_set_reg(struct task *t, enum cpu_reg r, u64 v)
 
 /* --- running ------------------------------------------------------------- */
 
-/* "SIGSEGV at pc 0x401000: mov qword ptr [rax], 1 (addr 0x0)" */
-static void describe_fault(struct engine *e, struct cpu_stop *s, const char *cause)
+/* The instruction at pc in e's memory as text, or why not. */
+static void engine_disasm(struct engine *e, u64 pc, char *insn, size_t n)
 {
-    char insn[96] = "?";
     u8 code[16];
     if (!e->cs_open && cs_open(e->ua->cs_arch, e->ua->cs_mode, &e->cs) == CS_ERR_OK)
         e->cs_open = true;
-    if (e->cs_open && uc_mem_read(e->uc, s->pc, code, sizeof(code)) == UC_ERR_OK) {
+    snprintf(insn, n, "?");
+    if (e->cs_open && uc_mem_read(e->uc, pc, code, sizeof(code)) == UC_ERR_OK) {
         cs_insn *in = NULL;
-        if (cs_disasm(e->cs, code, sizeof(code), s->pc, 1, &in) == 1)
-            snprintf(insn, sizeof(insn), "%.31s%s%.63s", in->mnemonic, in->op_str[0] ? " " : "",
-                     in->op_str);
+        if (cs_disasm(e->cs, code, sizeof(code), pc, 1, &in) == 1)
+            snprintf(insn, n, "%.31s%s%.63s", in->mnemonic, in->op_str[0] ? " " : "", in->op_str);
         if (in) cs_free(in, 1);
     } else if (!e->cs_open) {
-        snprintf(insn, sizeof(insn), "no disassembler");
+        snprintf(insn, n, "no disassembler");
     } else {
-        snprintf(insn, sizeof(insn), "pc not readable");
+        snprintf(insn, n, "pc not readable");
     }
+}
+
+/* "SIGSEGV at pc 0x401000: mov qword ptr [rax], 1 (addr 0x0)" */
+static void describe_fault(struct engine *e, struct cpu_stop *s, const char *cause)
+{
+    char insn[96];
+    engine_disasm(e, s->pc, insn, sizeof insn);
     snprintf(s->what, sizeof(s->what), "%.15s: %.48s at pc %#" PRIx64 " (%.95s), addr %#" PRIx64,
              lx_signal_name(s->sig), cause, s->pc, insn, s->addr);
 }
@@ -660,6 +666,11 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
     return 0;
 }
 
+static void ucx_disasm(struct task *t, u64 pc, char *buf, size_t n)
+{
+    engine_disasm(ctx_of(t)->eng, pc, buf, n);
+}
+
 static bool ucx_supports(const struct km_abi *abi)
 {
     return uarch_for(abi) != NULL;
@@ -682,4 +693,5 @@ const struct cpu_ops cpu_unicorn_ops = {
     .set_reg = ucx_set_reg,
     .regs_save = ucx_regs_save,
     .regs_load = ucx_regs_load,
+    .disasm = ucx_disasm,
 };

@@ -21,6 +21,7 @@
 #include "emu/commands.h"
 #include "emu/hostfs_posix.h"
 #include "emu/sinks.h"
+#include "emu/step.h"
 
 #include "emu/loader.h"
 #include "emu/runloop.h"
@@ -38,6 +39,8 @@ struct main_opts {
     bool signal_target_seeded;
     const char *trace_file; /* NULL: stderr */
     const char *events_file;
+    bool step;
+    const char *step_kinds; /* NULL: every kind */
 };
 
 static void usage_print(FILE *f)
@@ -56,6 +59,10 @@ static void usage_print(FILE *f)
           "      --events=FILE   every model event as JSON Lines to FILE ('-' = stdout);\n"
           "                      see docs/events.md\n"
           "      --slice=N       basic blocks per time slice (default 20000)\n"
+          "      --step[=KINDS]  stop at each model event of KINDS (clone, signal, exit,\n"
+          "                      wait, futex, exec, ns, sched; comma-separated; default\n"
+          "                      all), show it with the task's instruction and read\n"
+          "                      commands from stdin (help lists them)\n"
           "      --signal-target=linux|seeded\n"
           "                      thread that handles a process-directed signal:\n"
           "                      Linux's choice (default: the main thread, then a\n"
@@ -90,6 +97,7 @@ static bool parse_u64(const char *s, u64 *out)
 }
 
 enum { OPT_ROOT = 256, OPT_SEED, OPT_TRACE, OPT_EVENTS, OPT_SLICE, OPT_SIGTARGET, OPT_VERSION };
+enum { OPT_STEP = OPT_VERSION + 1 };
 
 /* Parse `run`'s options (argv[0] is "run"). Returns -1 to go on, else an
  * exit status; *first is the index of PROGRAM. */
@@ -102,6 +110,7 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         {"events", required_argument, NULL, OPT_EVENTS},
         {"slice", required_argument, NULL, OPT_SLICE},
         {"signal-target", required_argument, NULL, OPT_SIGTARGET},
+        {"step", optional_argument, NULL, OPT_STEP},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -121,6 +130,10 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
             o->trace_file = optarg;
             break;
         case OPT_EVENTS: o->events_file = optarg; break;
+        case OPT_STEP:
+            o->step = true;
+            o->step_kinds = optarg;
+            break;
         case OPT_SLICE:
             if (!parse_u64(optarg, &o->slice) || o->slice == 0)
                 return usage_error("invalid --slice '%s' (a positive number of blocks)", optarg);
@@ -188,6 +201,14 @@ static int sinks_setup(struct km *k, const struct main_opts *o, struct sink_file
             return 1;
         }
         km_ev_add_sink(k, &trace->sink);
+    }
+    const char *bad = NULL;
+    if (o->step && step_attach(k, o->step_kinds, &bad) < 0) {
+        fprintf(stderr,
+                "clonemu: --step: unknown kind '%s' (clone, signal, exit, wait, futex, "
+                "exec, ns, sched)\n",
+                bad);
+        return 2;
     }
     return 0;
 }

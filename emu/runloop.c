@@ -28,6 +28,11 @@ static const struct cpu_ops *cpu_for(const struct km_abi *abi)
     return NULL;
 }
 
+const struct cpu_ops *runloop_cpu_for(const struct km_abi *abi)
+{
+    return cpu_for(abi);
+}
+
 static void runloop_diag(struct km *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void runloop_diag(struct km *k, const char *fmt, ...)
 {

@@ -25,4 +25,9 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
  * after printing "clonemu: deadlock: ..." when live tasks are all blocked. */
 int runloop_run(struct km *k);
 
+/* The CPU backend that runs guests of abi (NULL: none), for --step and
+ * the gdb stub, which read registers and disassemble through it. */
+struct cpu_ops;
+const struct cpu_ops *runloop_cpu_for(const struct km_abi *abi);
+
 #endif

@@ -87,7 +87,7 @@ static struct km_ns *uts_new(struct km *k, const struct task *by, const struct u
                              const char *node)
 {
     struct uts_ns *u = km_zalloc(sizeof *u);
-    snprintf(u->nodename, sizeof u->nodename, "%s", from ? from->nodename : node);
+    snprintf(u->nodename, sizeof u->nodename, "%s", from ? from->nodename : node ? node : "");
     snprintf(u->domainname, sizeof u->domainname, "%s", from ? from->domainname : "(none)");
     km_ns_setup(k, &u->ns, KM_NS_UTS, by, from == NULL);
     return &u->ns;

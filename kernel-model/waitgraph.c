@@ -147,5 +147,7 @@ void km_wait_graph(struct km *k, void (*line)(void *ctx, const char *s), void *c
         line(ctx, buf);
         any = true;
     }
+    for (struct task *t = k->tasks; t && any; t = t->all_next)
+        if (t != k->init && t->state == TASK_RUNNABLE) any = false;
     if (any) line(ctx, "no task can run: every task that could end a wait is itself waiting");
 }
