@@ -1,0 +1,24 @@
+# viz/ tests (issue 7): scenes and layouts of recorded sample runs (no
+# display), headless PNGs checked for content, the real window under Xvfb.
+add_executable(test_scene ${CMAKE_SOURCE_DIR}/tests/viz/test_scene.c)
+target_link_libraries(test_scene PRIVATE vizcore)
+add_test(NAME viz.test_scene COMMAND test_scene $<TARGET_FILE:clonemu> ${CMAKE_BINARY_DIR}/samples)
+set_tests_properties(viz.test_scene PROPERTIES FIXTURES_REQUIRED clonemu_guests TIMEOUT 120
+                     LABELS viz)
+
+# Headless PNGs of the default demo (aarch64, as README's first command)
+# at three moments, checked for content. tools/viz-docs.sh copies the same
+# files into docs/.
+add_executable(test_png ${CMAKE_SOURCE_DIR}/tests/viz/test_png.c)
+target_link_libraries(test_png PRIVATE vizapp)
+add_test(NAME viz.test_png COMMAND test_png $<TARGET_FILE:clonemu> ${CMAKE_BINARY_DIR}/samples
+                                   aarch64 ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(viz.test_png PROPERTIES FIXTURES_REQUIRED clonemu_guests TIMEOUT 120
+                     LABELS viz)
+
+# The real window under Xvfb, driven with xdotool (skipped without them).
+add_test(NAME viz.window COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/viz/window.sh $<TARGET_FILE:clonemu>
+                                 ${CMAKE_BINARY_DIR}/samples/aarch64/sig_group_delivery
+                                 $<TARGET_FILE:test_png> ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(viz.window PROPERTIES FIXTURES_REQUIRED clonemu_guests TIMEOUT 120
+                     SKIP_RETURN_CODE 77 LABELS viz RUN_SERIAL TRUE)
