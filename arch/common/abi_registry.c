@@ -13,12 +13,8 @@ static const struct km_abi *const km_abi_all[] = {
 static const struct {
     const char *alias, *name;
 } km_abi_aliases[] = {
-    {"x86-64", "x86_64"},
-    {"amd64", "x86_64"},
-    {"arm64", "aarch64"},
-    {"s390", "s390x"},
-    {"ia64lite", "ia64"},
-    {"ia64-lite", "ia64"},
+    {"x86-64", "x86_64"}, {"amd64", "x86_64"},  {"arm64", "aarch64"},
+    {"s390", "s390x"},    {"ia64lite", "ia64"}, {"ia64-lite", "ia64"},
 };
 
 const struct km_abi *km_abi_by_machine(u16 e_machine)
