@@ -1,6 +1,7 @@
 /* Process syscalls: ids, the clone family front-ends, exit, wait4/waitid,
  * execve, kill/tkill/tgkill/pidfd_send_signal (unshare: sys_ns.c). Front-ends only
  * decode arguments and call the model. */
+#include "kernel-model/files.h"
 #include "kernel-model/internal.h"
 #include "kernel-model/sys.h"
 
@@ -197,6 +198,7 @@ static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
                     LX_WNOTHREAD | LX_WCLONE | LX_WALL))
         return -LX_EINVAL;
     if (!(options & (LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED))) return -LX_EINVAL;
+    u32 wait_options = options; /* kernel_waitid_prepare: an O_NONBLOCK pidfd adds WNOHANG */
     switch (idtype) {
     case LX_P_ALL: break;
     case LX_P_PID:
@@ -210,6 +212,7 @@ static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
         if (id < 0) return -LX_EINVAL;
         struct task *target = files_pidfd_task(k, t, (int)id, &err);
         if (!target) return err ? err : -LX_EBADF;
+        if (files_lookup(t, (int)id)->flags & LX_O_NONBLOCK) wait_options |= LX_WNOHANG;
         idtype = LX_P_PID;
         id = target->tg->tgid; /* already global */
         if (target->state == TASK_DEAD) return -LX_ECHILD;
@@ -220,21 +223,28 @@ static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
     if ((a[0] == LX_P_PID || a[0] == LX_P_PGID) && id) id = km_pid_vnr_to_global(k, t, (int)id);
     int st = 0, code = 0, sst = 0, spid = 0;
     u32 suid = 0;
-    i64 r = km_do_wait(k, t, idtype, id, options, &st, NULL, &code, &sst, &spid, &suid);
-    if (r < 0 || !a[2]) return r < 0 ? r : 0;
-    /* siginfo_t for SIGCHLD: signo, errno, code, then pid, uid, status
-     * at 16/20/24 and utime/stime at 32/40; all zero when nothing waited. */
-    u8 si[128] = {0};
+    i64 r = km_do_wait(k, t, idtype, id, wait_options, &st, NULL, &code, &sst, &spid, &suid);
+    if (r == KM_BLOCKED) return r;
+    /* kernel_waitid: nothing to reap through a non-blocking pidfd */
+    if (r == 0 && (wait_options & ~options & LX_WNOHANG)) r = -LX_EAGAIN;
+    if (!a[2]) return r < 0 ? r : 0;
+    /* sys_waitid stores signo, errno, code, pid, uid and status (offsets
+     * 0/4/8/16/20/24) whatever the outcome, zero when nothing was waited
+     * for or the wait failed; the rest of the siginfo_t is left alone. */
+    if (r <= 0) code = spid = sst = 0, suid = 0;
+    const u32 field[6][2] = {{0, r > 0 ? LX_SIGCHLD : 0},
+                             {4, 0},
+                             {8, (u32)code},
+                             {16, (u32)spid},
+                             {20, suid},
+                             {24, (u32)sst}};
     bool be = km_guest_be(t);
-    if (r > 0) {
-        lx_put32(be, si + 0, LX_SIGCHLD);
-        lx_put32(be, si + 8, (u32)code);
-        lx_put32(be, si + 16, (u32)spid);
-        lx_put32(be, si + 20, suid);
-        lx_put32(be, si + 24, (u32)sst);
+    for (int i = 0; i < 6; i++) {
+        u8 w[4];
+        lx_put32(be, w, field[i][1]);
+        if (mm_write(t->mm, a[2] + field[i][0], w, sizeof w) < 0) return -LX_EFAULT;
     }
-    if (mm_write(t->mm, a[2], si, sizeof si) < 0) return -LX_EFAULT;
-    return 0;
+    return r < 0 ? r : 0;
 }
 
 /* --- signals sent by guests -------------------------------------------- */

@@ -188,12 +188,14 @@ static void test_pidfd_open_waitid(void)
     fill(P, A_OUT, 0xee, 128);
     i64 r = sys(P, "waitid", LX_P_PIDFD, (u64)pfd, A_OUT, LX_WEXITED, 0);
     CHECK(r == 0, "waitid(P_PIDFD) = %lld", (long long)r);
-    u8 si[28] = {0};
+    u8 si[32] = {0}; /* waitid leaves the padding at 12 and the rest alone */
+    memset(si + 12, 0xee, 4);
+    memset(si + 28, 0xee, 4);
     lx_put32(true, si + 0, LX_SIGCHLD);
     lx_put32(true, si + 8, LX_CLD_EXITED);
     lx_put32(true, si + 16, (u32)pid);
     lx_put32(true, si + 24, 7);
-    CHECK(bytes_are(P, A_OUT, si, 28), "siginfo for the pidfd's process");
+    CHECK(bytes_are(P, A_OUT, si, sizeof si), "siginfo for the pidfd's process");
     fake_shutdown(&K);
 }
 
