@@ -34,6 +34,17 @@ enum cpu_stop_kind {
     CPU_STOP_SYSCALL,   /* nr, args set; PC already past the trap */
     CPU_STOP_FAULT,     /* sig, si_code, addr set; PC at the faulting insn */
     CPU_STOP_SLICE_END, /* the block budget is used up; PC at the next block */
+    CPU_STOP_DEBUG,     /* a breakpoint or the end of a single step (struct
+                         * cpu_debug); PC at the next instruction to run */
+};
+
+/* What a debugger (the gdb stub) asks of the next run() calls: stop before
+ * an instruction at one of the bp addresses, or (step) before the second
+ * instruction of the run. Nothing is written into guest memory. */
+struct cpu_debug {
+    const u64 *bp;
+    int nbp;
+    bool step;
 };
 
 struct cpu_stop {
@@ -77,6 +88,10 @@ struct cpu_ops {
     /* Optional (NULL: none): the instruction at pc in t's address space as
      * text ("mov x8, #0x81"), for --step; "?" when it cannot be read. */
     void (*disasm)(struct task *t, u64 pc, char *buf, size_t n);
+    /* Optional (NULL: no debugging): the breakpoints and stepping of the
+     * following run() calls (NULL d: none). The backend keeps the pointer;
+     * the first call may make every later run slower. */
+    void (*set_debug)(const struct cpu_debug *d);
 };
 
 /* The Unicorn backend (cpu_unicorn.c). */

@@ -101,7 +101,14 @@ struct engine {
     u64 mem_addr;
     csh cs;
     bool cs_open;
+    bool dbg_hooked; /* the UC_HOOK_CODE of debugging is installed */
+    u64 insns;       /* instructions started in this run (debugging only) */
+    bool dbg_stop;   /* the code hook stopped the run */
 };
+
+/* cpu_ops.set_debug: the debugger's request for the next runs. */
+static const struct cpu_debug *ucx_dbg;
+static bool ucx_dbg_on; /* engines get the code hook once this is set */
 
 static void die_uc(const char *what, uc_err err)
 {
@@ -250,6 +257,42 @@ static void hook_block(uc_engine *uc, u64 addr, u32 size, void *ud)
     e->blocks++;
 }
 
+/* Debugging only: called before every instruction. Stopping here stops
+ * before the instruction executes (Unicorn 2.0.1, tested), so the PC is at
+ * the breakpoint; the run's first instruction is where it resumed. */
+static void hook_code(uc_engine *uc, u64 addr, u32 size, void *ud)
+{
+    struct engine *e = ud;
+    const struct cpu_debug *d = ucx_dbg;
+    (void)size;
+    if (!d || e->dbg_stop) return;
+    bool first = e->insns++ == 0;
+    bool stop = d->step && !first;
+    for (int i = 0; !stop && i < d->nbp; i++)
+        stop = d->bp[i] == addr && !(first && d->step);
+    if (stop) {
+        e->dbg_stop = true;
+        uc_emu_stop(uc);
+    }
+}
+
+static void engine_hook_debug(struct engine *e)
+{
+    uc_hook h;
+    if (e->dbg_hooked) return;
+    uc_err err = uc_hook_add(e->uc, &h, UC_HOOK_CODE, (void *)hook_code, e, 1, 0);
+    if (err) die_uc("uc_hook_add code", err);
+    /* Blocks translated before the hook existed would not call it. */
+    uc_mem_region *r = NULL;
+    u32 n = 0;
+    if (uc_mem_regions(e->uc, &r, &n) == UC_ERR_OK) {
+        for (u32 i = 0; i < n; i++)
+            uc_ctl_remove_cache(e->uc, r[i].begin, r[i].end + 1);
+        uc_free(r);
+    }
+    e->dbg_hooked = true;
+}
+
 static void hook_x86_syscall(uc_engine *uc, void *ud)
 {
     struct engine *e = ud;
@@ -311,6 +354,7 @@ static struct engine *engine_new(struct mm *mm, const struct uarch *ua, u64 skip
         err = uc_hook_add(e->uc, &h, UC_HOOK_INSN, (void *)hook_x86_syscall, e, 1, 0,
                           UC_X86_INS_SYSCALL);
     if (err) die_uc("uc_hook_add", err);
+    if (ucx_dbg_on) engine_hook_debug(e);
     err = uc_context_alloc(e->uc, &e->reset);
     if (!err) err = uc_context_save(e->uc, e->reset);
     if (err) die_uc("uc_context_save", err);
@@ -635,7 +679,9 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
     memset(s, 0, sizeof(*s));
     e->blocks = 0;
     e->limit = max_blocks;
-    e->slice_end = e->trapped = e->mem_bad = false;
+    e->slice_end = e->trapped = e->mem_bad = e->dbg_stop = false;
+    e->insns = 0;
+    if (ucx_dbg_on) engine_hook_debug(e);
     u64 pc = 0;
     uc_reg_read(e->uc, e->ua->reg[CPU_REG_PC], &pc);
     uc_err err = uc_emu_start(e->uc, pc, 0, 0, 0);
@@ -657,6 +703,8 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
     } else if (e->trapped) {
         if (e->ua->fault_refine) e->ua->fault_refine(e, &e->trap);
         stop_fault(e, s, e->trap.sig, e->trap.si_code, s->pc, e->trap.what);
+    } else if (e->dbg_stop) {
+        s->kind = CPU_STOP_DEBUG;
     } else if (e->slice_end) {
         s->kind = CPU_STOP_SLICE_END;
     } else {
@@ -669,6 +717,12 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
 static void ucx_disasm(struct task *t, u64 pc, char *buf, size_t n)
 {
     engine_disasm(ctx_of(t)->eng, pc, buf, n);
+}
+
+static void ucx_set_debug(const struct cpu_debug *d)
+{
+    ucx_dbg = d;
+    if (d) ucx_dbg_on = true;
 }
 
 static bool ucx_supports(const struct km_abi *abi)
@@ -694,4 +748,5 @@ const struct cpu_ops cpu_unicorn_ops = {
     .regs_save = ucx_regs_save,
     .regs_load = ucx_regs_load,
     .disasm = ucx_disasm,
+    .set_debug = ucx_set_debug,
 };

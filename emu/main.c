@@ -19,6 +19,7 @@
 
 #include "kernel-model/km.h"
 #include "emu/commands.h"
+#include "emu/gdbstub.h"
 #include "emu/hostfs_posix.h"
 #include "emu/sinks.h"
 #include "emu/step.h"
@@ -41,6 +42,7 @@ struct main_opts {
     const char *events_file;
     bool step;
     const char *step_kinds; /* NULL: every kind */
+    long gdb_port;          /* --gdb PORT; -1: none */
 };
 
 static void usage_print(FILE *f)
@@ -67,6 +69,9 @@ static void usage_print(FILE *f)
           "                      thread that handles a process-directed signal:\n"
           "                      Linux's choice (default: the main thread, then a\n"
           "                      rotating target) or one picked with the seed\n"
+          "      --gdb=PORT      wait for gdb-multiarch on 127.0.0.1:PORT (0: any free\n"
+          "                      port, printed) before the first instruction; tasks\n"
+          "                      are its threads (x86-64, aarch64)\n"
           "  -h, --help          display this help and exit\n"
           "      --version       output version information and exit\n"
           "\n"
@@ -97,7 +102,7 @@ static bool parse_u64(const char *s, u64 *out)
 }
 
 enum { OPT_ROOT = 256, OPT_SEED, OPT_TRACE, OPT_EVENTS, OPT_SLICE, OPT_SIGTARGET, OPT_VERSION };
-enum { OPT_STEP = OPT_VERSION + 1 };
+enum { OPT_STEP = OPT_VERSION + 1, OPT_GDB };
 
 /* Parse `run`'s options (argv[0] is "run"). Returns -1 to go on, else an
  * exit status; *first is the index of PROGRAM. */
@@ -111,11 +116,12 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         {"slice", required_argument, NULL, OPT_SLICE},
         {"signal-target", required_argument, NULL, OPT_SIGTARGET},
         {"step", optional_argument, NULL, OPT_STEP},
+        {"gdb", required_argument, NULL, OPT_GDB},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    *o = (struct main_opts){.root = "", .seed = 0, .slice = 20000};
+    *o = (struct main_opts){.root = "", .seed = 0, .slice = 20000, .gdb_port = -1};
     opterr = 0; /* our own messages, naming clonemu, not "run" */
     optind = 1;
     int c;
@@ -134,6 +140,13 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
             o->step = true;
             o->step_kinds = optarg;
             break;
+        case OPT_GDB: {
+            u64 port;
+            if (!parse_u64(optarg, &port) || port > 65535)
+                return usage_error("invalid --gdb '%s' (a TCP port, 0-65535)", optarg);
+            o->gdb_port = (long)port;
+            break;
+        }
         case OPT_SLICE:
             if (!parse_u64(optarg, &o->slice) || o->slice == 0)
                 return usage_error("invalid --slice '%s' (a positive number of blocks)", optarg);
@@ -278,6 +291,8 @@ static int main_run(const struct main_opts *o, char **argv)
         rc = runloop_start(k, host_path, argv[0], argv, environ);
         if (rc < 0)
             status = rc == -LX_ENOENT || rc == -LX_ENOTDIR ? 127 : 126;
+        else if (o->gdb_port >= 0 && gdbstub_start(k, (int)o->gdb_port) < 0)
+            status = 1;
         else
             status = runloop_run(k);
     }

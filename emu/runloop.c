@@ -18,6 +18,14 @@
 /* The km the host hooks act on (runloop_host_init). One per process. */
 static struct km *runloop_km;
 
+/* The attached debugger (runloop_set_debugger), or NULL. */
+static const struct runloop_debugger *runloop_dbg;
+
+void runloop_set_debugger(const struct runloop_debugger *d)
+{
+    runloop_dbg = d;
+}
+
 /* The backends compiled in; the first that supports an ABI runs it. */
 static const struct cpu_ops *const runloop_cpus[] = {&cpu_unicorn_ops, &cpu_ia64lite_ops};
 
@@ -223,12 +231,18 @@ static void run_slice(struct km *k, struct task *t, bool entered)
     }
     u64 budget = km_sched_slice(k);
     if (budget == 0) budget = 1;
+    const struct runloop_debugger *dbg = runloop_dbg;
     while (budget > 0) {
         struct cpu_stop s;
+        if (dbg && cpu->set_debug) cpu->set_debug(dbg->prepare(dbg->ctx, t));
         cpu->run(t, budget, &s);
         km_account(k, t, s.blocks);
         budget -= s.blocks < budget ? s.blocks : budget;
         if (s.kind == CPU_STOP_SLICE_END) return;
+        if (s.kind == CPU_STOP_DEBUG) {
+            dbg->stop(dbg->ctx, t, RL_DBG_TRAP, 0);
+            return;
+        }
         if (s.kind == CPU_STOP_FAULT) {
             runloop_diag(k, "tid %d: %s", t->tid, s.what);
             km_force_signal(k, t, s.sig, s.si_code, s.addr);
@@ -237,10 +251,13 @@ static void run_slice(struct km *k, struct task *t, bool entered)
              * would never use up the budget); a handler runs next slice. */
             return;
         } else {
+            if (dbg) dbg->stop(dbg->ctx, t, RL_DBG_SYSCALL_ENTRY, s.nr);
             i64 r = km_syscall(k, t, s.nr, s.args);
             if (r == KM_BLOCKED) return;
             /* execve replaced the backend's context; the ABI stays. */
             km_return_to_user(k, t, r);
+            if (dbg && km_task_can_run(k, t) && dbg->stop(dbg->ctx, t, RL_DBG_SYSCALL_RETURN, s.nr))
+                return;
         }
         if (!km_task_can_run(k, t) || k->need_resched) {
             k->need_resched = false;
@@ -274,6 +291,10 @@ int runloop_run(struct km *k)
         if (!t) break;
         task_get(t); /* the task may exit (and be reaped) during its slice */
         bool can_run = true, entered = false;
+        if (runloop_dbg && !runloop_dbg->may_run(runloop_dbg->ctx, t)) {
+            task_put(k, t);
+            continue;
+        }
         if (t->psys.active) { /* woken with a pending syscall: finish it first */
             i64 r = km_syscall_resume(k, t);
             if (r == KM_BLOCKED) {
@@ -286,8 +307,13 @@ int runloop_run(struct km *k)
         if (can_run && km_task_can_run(k, t)) run_slice(k, t, entered);
         task_put(k, t);
     }
-    if (!km_all_exited(k)) return report_deadlock(k);
-    int st = k->initial_status;
-    if ((st & 0x7f) == 0) return (st >> 8) & 0xff;
-    return 128 + (st & 0x7f);
+    int status;
+    if (!km_all_exited(k)) {
+        status = report_deadlock(k);
+    } else {
+        int st = k->initial_status;
+        status = (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f);
+    }
+    if (runloop_dbg) runloop_dbg->end(runloop_dbg->ctx, status);
+    return status;
 }

@@ -30,4 +30,27 @@ int runloop_run(struct km *k);
 struct cpu_ops;
 const struct cpu_ops *runloop_cpu_for(const struct km_abi *abi);
 
+/* A debugger driving the run loop (the gdb stub, emu/gdbstub.c). */
+struct cpu_debug;
+enum runloop_dbg_why {
+    RL_DBG_TRAP,           /* a breakpoint or the end of a single step */
+    RL_DBG_SYSCALL_ENTRY,  /* t trapped into syscall nr; the model has not run it */
+    RL_DBG_SYSCALL_RETURN, /* syscall nr returned to t (results written) */
+};
+struct runloop_debugger {
+    void *ctx;
+    /* Before each run of t on its CPU: breakpoints and stepping for it
+     * (the pointer stays valid until the next call). */
+    const struct cpu_debug *(*prepare)(void *ctx, struct task *t);
+    /* t stopped or passed a syscall. The debugger may talk to its user
+     * before returning; true ends t's slice. */
+    bool (*stop)(void *ctx, struct task *t, enum runloop_dbg_why why, u32 nr);
+    /* false: t must not run now (another task is being single-stepped). */
+    bool (*may_run)(void *ctx, struct task *t);
+    /* The run is over; status as runloop_run returns it. */
+    void (*end)(void *ctx, int status);
+};
+/* Attach d (NULL: detach) for the following runloop_run. */
+void runloop_set_debugger(const struct runloop_debugger *d);
+
 #endif
