@@ -93,6 +93,10 @@ struct km_abi {
     u32 syscall_insn_len; /* bytes to rewind to restart a syscall (2, 4, 2) */
     u32 minsigstksz;      /* AT_MINSIGSTKSZ; 0: the arch's ARCH_DLINFO gives none */
     u32 sigaltstack_min;  /* the uapi MINSIGSTKSZ sigaltstack() requires (ENOMEM) */
+    /* rt_sigaction's struct sigaction has no sa_restorer: {handler, flags,
+     * mask} (ia64: no __ARCH_HAS_SA_RESTORER); false: {handler, flags,
+     * restorer, mask} (x86-64, aarch64, s390x) */
+    bool sigaction_no_restorer;
 
     /* struct stat as this arch's stat/fstat/newfstatat write it */
     u32 stat_size;

@@ -400,8 +400,10 @@ static void misc_flush_ignored(struct task *t, int sig)
 }
 
 /* rt_sigaction(sig, act, oact, sigsetsize): kernel struct sigaction is
- * {handler, flags, restorer, mask} on x86-64 and aarch64 alike (glibc
- * defines SA_RESTORER for both). State only; delivery comes later. */
+ * {handler, flags, restorer, mask} on x86-64, aarch64 and s390x (glibc
+ * defines SA_RESTORER for them) and {handler, flags, mask} where the arch
+ * has no sa_restorer (ia64: km_abi.sigaction_no_restorer; its handler is a
+ * function descriptor pointer, stored as is). State only. */
 static i64 sys_rt_sigaction(struct km *k, struct task *t, const u64 a[6])
 {
     (void)k;
@@ -412,13 +414,15 @@ static i64 sys_rt_sigaction(struct km *k, struct task *t, const u64 a[6])
     if (a[1] && (sig == LX_SIGKILL || sig == LX_SIGSTOP)) return -LX_EINVAL;
     if (!t->sighand) abort(); /* every task has a sighand from creation */
     struct lx_sigaction *cur = &t->sighand->action[sig - 1], old = *cur;
+    const bool restorer = !t->abi->sigaction_no_restorer;
+    const size_t mask_off = restorer ? 24 : 16, size = mask_off + 8;
     if (a[1]) {
         u8 b[32];
-        if (mm_read(t->mm, a[1], b, sizeof b)) return -LX_EFAULT;
+        if (mm_read(t->mm, a[1], b, size)) return -LX_EFAULT;
         cur->handler = lx_get64(be, b);
         cur->flags = lx_get64(be, b + 8);
-        cur->restorer = lx_get64(be, b + 16);
-        cur->mask = lx_get64(be, b + 24) & ~MISC_UNBLOCKABLE;
+        cur->restorer = restorer ? lx_get64(be, b + 16) : 0;
+        cur->mask = lx_get64(be, b + mask_off) & ~MISC_UNBLOCKABLE;
         if (cur->handler == LX_SIG_IGN ||
             (cur->handler == LX_SIG_DFL && km_sig_default_ignored(sig)))
             misc_flush_ignored(t, sig);
@@ -427,9 +431,9 @@ static i64 sys_rt_sigaction(struct km *k, struct task *t, const u64 a[6])
         u8 b[32];
         lx_put64(be, b, old.handler);
         lx_put64(be, b + 8, old.flags);
-        lx_put64(be, b + 16, old.restorer);
-        lx_put64(be, b + 24, old.mask);
-        if (mm_write(t->mm, a[2], b, sizeof b)) return -LX_EFAULT;
+        if (restorer) lx_put64(be, b + 16, old.restorer);
+        lx_put64(be, b + mask_off, old.mask);
+        if (mm_write(t->mm, a[2], b, size)) return -LX_EFAULT;
     }
     return 0;
 }

@@ -18,6 +18,7 @@
  * first such frame maps a one-page "[sigpage]" (as 32-bit ARM Linux does)
  * in the last page below TASK_SIZE, above the stack, holding the same two
  * instructions, and x30 points at them. */
+#include "arch/common/abi_common.h"
 #include "kernel-model/abi.h"
 #include "kernel-model/mm.h"
 
@@ -73,17 +74,7 @@ static u64 a64_sigtramp(struct mm *mm)
     u8 code[8];
     lx_put32(false, code, INSN_MOV_X8);
     lx_put32(false, code + 4, INSN_SVC0);
-    if (!mm_find_vma(mm, SIGPAGE)) {
-        if (mm_map_anon(mm, SIGPAGE, SIGPAGE_SIZE, LX_PROT_READ | LX_PROT_EXEC,
-                        LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED_NOREPLACE,
-                        "[sigpage]") != (i64)SIGPAGE ||
-            mm_poke(mm, SIGPAGE, code, sizeof(code)))
-            return 0;
-        return SIGPAGE;
-    }
-    u8 have[8];
-    if (mm_read(mm, SIGPAGE, have, sizeof(have)) || memcmp(have, code, sizeof(code))) return 0;
-    return SIGPAGE;
+    return abi_sigpage(mm, SIGPAGE, SIGPAGE_SIZE, code, sizeof(code));
 }
 
 int km_aarch64_sigframe_setup(struct mm *mm, struct km_regs *regs, const struct km_sigframe_args *a)

@@ -10,6 +10,10 @@
 #define KM_ABI_IA64LITE_NR_COUNT 1486
 extern const struct km_abi_sys km_abi_ia64lite_sys[KM_ABI_IA64LITE_NR_COUNT];
 
+/* abi_sigframe.c */
+int km_ia64_sigframe_setup(struct mm *mm, struct km_regs *regs, const struct km_sigframe_args *a);
+int km_ia64_sigframe_return(struct mm *mm, struct km_regs *regs, u64 *mask, struct km_altstack *ss);
+
 /* arch/ia64/kernel/entry.S sys_clone: (flags, sp, parent_tid, child_tid,
  * tls) with stack_size = 16, so that copy_thread's r12 = sp + 16 - 16 = sp
  * and ar.bspstore = sp (the CPU backend does the ia64 child set-up). */
@@ -68,11 +72,16 @@ const struct km_abi km_abi_ia64lite = {
     /* asm/fcntl.h includes asm-generic/fcntl.h (only O_LARGEFILE forced) */
     .open_flags_in = abi_open_flags_identity,
     .open_flags_out = abi_open_flags_identity,
-    .sigframe_setup = NULL, /* TODO(issue 6): signal frames */
-    .sigframe_return = NULL,
+    /* struct sigframe/sigcontext of arch/ia64/kernel/signal.c, entered and
+     * left through a subset copy of gate.S's __kernel_sigtramp in a
+     * [sigpage] (abi_sigframe.c, docs/ia64-lite-signals.md) */
+    .sigframe_setup = km_ia64_sigframe_setup,
+    .sigframe_return = km_ia64_sigframe_return,
     /* PC is bundle + slot; a restart rewinds one slot (emu/cpu_ia64lite.c) */
     .syscall_insn_len = 1,
-    .minsigstksz = 131027, /* uapi MINSIGSTKSZ */
+    .minsigstksz = 0,          /* ia64's ARCH_DLINFO has no AT_MINSIGSTKSZ */
+    .sigaltstack_min = 131027, /* uapi/asm/signal.h MINSIGSTKSZ */
+    .sigaction_no_restorer = true,
     .stat_size = 144,
     .stat_encode = ia64_stat_encode,
 };

@@ -42,6 +42,7 @@
  * gets this rt frame; such handlers only read r2 (the signal number), so
  * they cannot tell, except through r3/r4 (&info/&uc rather than &sc and
  * the interruption code). */
+#include "arch/common/abi_common.h"
 #include "kernel-model/abi.h"
 #include "kernel-model/mm.h"
 
@@ -105,17 +106,7 @@ static u64 s390x_sigtramp(struct mm *mm)
 {
     u8 code[2];
     lx_put16(true, code, SVC_RT_SIGRETURN);
-    if (!mm_find_vma(mm, SIGPAGE)) {
-        if (mm_map_anon(mm, SIGPAGE, SIGPAGE_SIZE, LX_PROT_READ | LX_PROT_EXEC,
-                        LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED_NOREPLACE,
-                        "[sigpage]") != (i64)SIGPAGE ||
-            mm_poke(mm, SIGPAGE, code, sizeof(code)))
-            return 0;
-        return SIGPAGE;
-    }
-    u8 have[2];
-    if (mm_read(mm, SIGPAGE, have, sizeof(have)) || memcmp(have, code, sizeof(code))) return 0;
-    return SIGPAGE;
+    return abi_sigpage(mm, SIGPAGE, SIGPAGE_SIZE, code, sizeof(code));
 }
 
 int km_s390x_sigframe_setup(struct mm *mm, struct km_regs *regs, const struct km_sigframe_args *a)
