@@ -23,9 +23,11 @@
 #include "emu/hostfs_posix.h"
 #include "emu/sinks.h"
 #include "emu/step.h"
+#include "emu/viz_sinks.h"
 
 #include "emu/loader.h"
 #include "emu/runloop.h"
+#include "viz/app.h"
 
 #ifndef CLONEMU_VERSION
 #define CLONEMU_VERSION "0.1.0"
@@ -41,6 +43,9 @@ struct main_opts {
     const char *trace_file; /* NULL: stderr */
     const char *events_file;
     bool step;
+    const char *perfetto;   /* --perfetto=FILE */
+    bool viz, viz_exit;     /* --viz[=exit] */
+    struct viz_feed *feed;  /* --viz: the window's feed */
     const char *step_kinds; /* NULL: every kind */
     long gdb_port;          /* --gdb PORT; -1: none */
 };
@@ -49,6 +54,7 @@ static void usage_print(FILE *f)
 {
     fputs("Usage: clonemu run [OPTION]... PROGRAM [ARG]...\n"
           "  or:  clonemu explain [OPTION]... FLAGS\n"
+          "  or:  clonemu viz [OPTION]... RUN.jsonl   (the viewer; clonemu viz --help)\n"
           "  or:  clonemu help | --help | --version\n"
           "Run the static Linux PROGRAM (x86-64, aarch64 or s390x) on a modelled kernel\n"
           "that shows what clone() and its family do.\n"
@@ -61,6 +67,10 @@ static void usage_print(FILE *f)
           "      --events=FILE   every model event as JSON Lines to FILE ('-' = stdout);\n"
           "                      see docs/events.md\n"
           "      --slice=N       basic blocks per time slice (default 20000)\n"
+          "      --perfetto=FILE write the run as a Chrome/Perfetto JSON trace (a track\n"
+          "                      per task, syscall/blocked slices, signal/wake arrows)\n"
+          "      --viz[=exit]    open the viewer and follow the run as it goes (the guest\n"
+          "                      runs exactly as without it); =exit closes it at the end\n"
           "      --step[=KINDS]  stop at each model event of KINDS (clone, signal, exit,\n"
           "                      wait, futex, exec, ns, sched; comma-separated; default\n"
           "                      all), show it with the task's instruction and read\n"
@@ -104,6 +114,8 @@ static bool parse_u64(const char *s, u64 *out)
 enum { OPT_ROOT = 256, OPT_SEED, OPT_TRACE, OPT_EVENTS, OPT_SLICE, OPT_SIGTARGET, OPT_VERSION };
 enum { OPT_STEP = OPT_VERSION + 1, OPT_GDB };
 
+enum { OPT_PERFETTO = OPT_VERSION + 64, OPT_VIZ };
+
 /* Parse `run`'s options (argv[0] is "run"). Returns -1 to go on, else an
  * exit status; *first is the index of PROGRAM. */
 static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
@@ -116,6 +128,8 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         {"slice", required_argument, NULL, OPT_SLICE},
         {"signal-target", required_argument, NULL, OPT_SIGTARGET},
         {"step", optional_argument, NULL, OPT_STEP},
+        {"perfetto", required_argument, NULL, OPT_PERFETTO},
+        {"viz", optional_argument, NULL, OPT_VIZ},
         {"gdb", required_argument, NULL, OPT_GDB},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -147,6 +161,13 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
             o->gdb_port = (long)port;
             break;
         }
+        case OPT_PERFETTO: o->perfetto = optarg; break;
+        case OPT_VIZ:
+            if (optarg && strcmp(optarg, "exit") != 0)
+                return usage_error("invalid --viz '%s' (--viz or --viz=exit)", optarg);
+            o->viz = true;
+            o->viz_exit = optarg != NULL;
+            break;
         case OPT_SLICE:
             if (!parse_u64(optarg, &o->slice) || o->slice == 0)
                 return usage_error("invalid --slice '%s' (a positive number of blocks)", optarg);
@@ -285,7 +306,9 @@ static int main_run(const struct main_opts *o, char **argv)
     km_init(k, &kopt, &host);
 
     struct sink_file trace = {0}, events = {0};
+    struct viz_sinks vz = {.perfetto = o->perfetto, .feed = o->feed};
     int status = sinks_setup(k, o, &trace, &events);
+    viz_sinks_attach(k, &vz);
     if (status == 0) {
         /* The first task; runloop_start prints why when it fails. */
         rc = runloop_start(k, host_path, argv[0], argv, environ);
@@ -303,7 +326,19 @@ static int main_run(const struct main_opts *o, char **argv)
     free(k);
     hostfs_posix_fini(&fs);
     status = sinks_finish(&events, status);
+    status = viz_sinks_finish(&vz, argv[0], status);
     return sinks_finish(&trace, status);
+}
+
+struct run_args {
+    const struct main_opts *o;
+    char **argv;
+};
+
+static int run_thunk(void *p)
+{
+    const struct run_args *ra = p;
+    return main_run(ra->o, ra->argv);
 }
 
 int main(int argc, char **argv)
@@ -325,6 +360,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "explain")) return cmd_explain(argc - 1, argv + 1);
+    if (!strcmp(cmd, "viz")) return viz_main(argc - 1, argv + 1);
     if (strcmp(cmd, "run") != 0) {
         if (cmd[0] == '-') return usage_error("unrecognized option '%s'", cmd);
         return usage_error("unknown command '%s' (did you mean 'clonemu run'?)", cmd);
@@ -333,5 +369,12 @@ int main(int argc, char **argv)
     int first = 0;
     int rc = opts_parse(argc - 1, argv + 1, &o, &first);
     if (rc >= 0) return rc;
-    return main_run(&o, argv + 1 + first); /* NULL-terminated */
+    if (!o.viz) return main_run(&o, argv + 1 + first); /* NULL-terminated */
+    /* --viz: the run on a thread of its own, the window on this one */
+    o.feed = viz_feed_new();
+    struct run_args ra = {&o, argv + 1 + first};
+    const char *b = strrchr(argv[1 + first], '/');
+    rc = viz_live(o.feed, run_thunk, &ra, b ? b + 1 : argv[1 + first], o.viz_exit);
+    viz_feed_free(o.feed);
+    return rc;
 }

@@ -6,11 +6,14 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "viz/dot.h"
+#include "viz/live.h"
+#include "viz/perfetto.h"
 #include "viz/png.h"
 #include "viz/render.h"
 
@@ -27,6 +30,10 @@ struct app {
     char sel_kind;
     int sel_id, sel_res_kind;
     const char *title, *shot;
+    struct viz_feed *feed; /* live: the run's events arrive here */
+    bool follow;           /* live: show the newest event */
+    bool exit_at_end;
+    long frames;
 };
 
 static void usage(FILE *f)
@@ -39,6 +46,9 @@ static void usage(FILE *f)
           "                   last event for --png/--dot, the first in the window)\n"
           "  --png=FILE       draw that moment into FILE (1600x1000 PNG) and exit; no display\n"
           "  --dot=FILE       write that moment as Graphviz DOT ('-' = stdout) and exit\n"
+          "  --perfetto=FILE  write the whole run as a Chrome/Perfetto JSON trace (open it in\n"
+          "                   ui.perfetto.dev) and exit: a track per task, syscall and\n"
+          "                   blocked slices, signal/wakeup/clone arrows\n"
           "  --io             also show the io contexts (one per task)\n"
           "  --title=TEXT     the run's name in the header (default: the file name)\n"
           "  --screenshot=FILE  where the window's `s` key saves a PNG\n"
@@ -169,11 +179,23 @@ static bool on_key(struct app *a, SDL_Keycode k, SDL_Renderer *r)
     switch (k) {
     case SDLK_q:
     case SDLK_ESCAPE: return false;
-    case SDLK_SPACE: a->playing = !a->playing; break;
+    case SDLK_SPACE:
+        a->playing = !a->playing;
+        a->follow = false;
+        break;
     case SDLK_RIGHT: app_goto(a, next_step(a, a->index, 1)); break;
-    case SDLK_LEFT: app_goto(a, next_step(a, a->index, -1)); break;
-    case SDLK_HOME: app_goto(a, 0); break;
-    case SDLK_END: app_goto(a, a->log.n - 1); break;
+    case SDLK_LEFT:
+        a->follow = false;
+        app_goto(a, next_step(a, a->index, -1));
+        break;
+    case SDLK_HOME:
+        a->follow = false;
+        app_goto(a, 0);
+        break;
+    case SDLK_END:
+        a->follow = a->feed != NULL;
+        app_goto(a, a->log.n - 1);
+        break;
     case SDLK_PLUS:
     case SDLK_EQUALS:
     case SDLK_KP_PLUS: a->speed = fminf(a->speed * 2, 16); break;
@@ -215,7 +237,13 @@ static int run_window(struct app *a)
     bool run = true, drag = false;
     float dx0 = 0, dy0 = 0, px0 = 0, py0 = 0;
     Uint64 last = SDL_GetTicks64();
+    bool ended = false;
     while (run) {
+        if (a->feed) { /* live: take what the run emitted since the last frame */
+            int n = viz_feed_drain(a->feed, &a->log, &ended);
+            if (n && a->follow) app_goto(a, a->log.n - 1);
+            if (ended && a->exit_at_end) run = false;
+        }
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             float mx = (float)e.button.x / ui, my = (float)e.button.y / ui;
@@ -247,6 +275,9 @@ static int run_window(struct app *a)
         struct viz_frame f = frame_of(a);
         viz_render_draw(R, &f);
         SDL_RenderPresent(r);
+        a->frames++;
+        Uint64 spent = SDL_GetTicks64() - now;
+        if (spent < 16) SDL_Delay((Uint32)(16 - spent)); /* no vsync (e.g. offscreen): 60 fps */
     }
     viz_render_free(R);
     SDL_DestroyRenderer(r);
@@ -255,15 +286,72 @@ static int run_window(struct app *a)
     return 0;
 }
 
+/* --- live: clonemu run --viz ---------------------------------------------- */
+
+struct live_run {
+    int (*run)(void *);
+    void *arg;
+    int status;
+    struct viz_feed *feed;
+};
+
+static void *live_thread(void *p)
+{
+    struct live_run *lr = p;
+    lr->status = lr->run(lr->arg);
+    viz_feed_end(lr->feed);
+    return NULL;
+}
+
+int viz_live(struct viz_feed *feed, int (*run)(void *), void *arg, const char *title,
+             bool exit_at_end)
+{
+    struct live_run lr = {.run = run, .arg = arg, .feed = feed};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 64u << 20); /* the run as on the main thread */
+    pthread_t th;
+    if (pthread_create(&th, &attr, live_thread, &lr) != 0) {
+        pthread_attr_destroy(&attr);
+        fprintf(stderr, "clonemu: --viz: cannot start the run's thread; running without it\n");
+        viz_feed_discard(feed);
+        return run(arg);
+    }
+    pthread_attr_destroy(&attr);
+    struct app a = {.speed = 1,
+                    .index = -1,
+                    .shot = "clonemu-viz.png",
+                    .title = title,
+                    .feed = feed,
+                    .follow = true,
+                    .exit_at_end = exit_at_end};
+    viz_scene_init(&a.s);
+    viz_layout_init(&a.L);
+    viz_view_default(&a.view);
+    if (run_window(&a) != 0) fprintf(stderr, "clonemu: --viz: the run goes on without a window\n");
+    viz_feed_discard(feed); /* the window is gone: the run must not fill memory */
+    pthread_join(th, NULL);
+    if (exit_at_end)
+        fprintf(stderr, "clonemu viz: followed %d events in %ld frames\n", a.log.n, a.frames);
+    viz_layout_free(&a.L);
+    viz_scene_free(&a.s);
+    viz_log_free(&a.log);
+    return lr.status;
+}
+
 int viz_main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"at", required_argument, NULL, 'a'},    {"png", required_argument, NULL, 'p'},
-        {"dot", required_argument, NULL, 'd'},   {"io", no_argument, NULL, 'i'},
-        {"title", required_argument, NULL, 't'}, {"screenshot", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"at", required_argument, NULL, 'a'},
+                                         {"png", required_argument, NULL, 'p'},
+                                         {"dot", required_argument, NULL, 'd'},
+                                         {"io", no_argument, NULL, 'i'},
+                                         {"title", required_argument, NULL, 't'},
+                                         {"screenshot", required_argument, NULL, 's'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"perfetto", required_argument, NULL, 'P'},
+                                         {NULL, 0, NULL, 0}};
     struct app a = {.speed = 1, .index = -1, .shot = "clonemu-viz.png"};
-    const char *png = NULL, *dot = NULL;
+    const char *png = NULL, *dot = NULL, *perfetto = NULL;
     long at = -1;
     bool have_at = false;
     int c;
@@ -273,6 +361,7 @@ int viz_main(int argc, char **argv)
         case 'a': at = strtol(optarg, NULL, 10), have_at = true; break;
         case 'p': png = optarg; break;
         case 'd': dot = optarg; break;
+        case 'P': perfetto = optarg; break;
         case 'i': a.lo.show_io = true; break;
         case 't': a.title = optarg; break;
         case 's': a.shot = optarg; break;
@@ -290,14 +379,18 @@ int viz_main(int argc, char **argv)
         fprintf(stderr, "clonemu viz: %s\n", err);
         return 1;
     }
+    char comm[16]; /* the tasks' name in a trace: --title, else the file's base name */
+    snprintf(comm, sizeof comm, "%.*s", (int)strcspn(a.title ? a.title : "task", "."),
+             a.title ? a.title : "task");
     if (!a.title) {
         const char *b = strrchr(file, '/');
         a.title = b ? b + 1 : file;
+        snprintf(comm, sizeof comm, "%.*s", (int)strcspn(a.title, "."), a.title);
     }
     viz_scene_init(&a.s);
     viz_layout_init(&a.L);
     viz_view_default(&a.view);
-    bool still = png || dot;
+    bool still = png || dot || perfetto;
     app_goto(&a, have_at ? viz_log_index_of(&a.log, (int)at) : still ? a.log.n - 1 : 0);
     int rc = 0;
     if (dot) {
@@ -310,6 +403,7 @@ int viz_main(int argc, char **argv)
             if (f != stdout) fclose(f);
         }
     }
+    if (perfetto && !rc) rc = viz_perfetto_file(perfetto, &a.log, comm);
     if (png && !rc) rc = write_png(&a, png);
     if (!still) rc = run_window(&a);
     viz_layout_free(&a.L);

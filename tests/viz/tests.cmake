@@ -22,3 +22,18 @@ add_test(NAME viz.window COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/viz/window.sh $<TAR
                                  $<TARGET_FILE:test_png> ${CMAKE_CURRENT_BINARY_DIR})
 set_tests_properties(viz.window PROPERTIES FIXTURES_REQUIRED clonemu_guests TIMEOUT 120
                      SKIP_RETURN_CODE 77 LABELS viz RUN_SERIAL TRUE)
+
+# The Perfetto/Chrome trace export: `run --perfetto` and `viz --perfetto`
+# of the default demo, parsed and checked (tracks, slices, flows).
+add_executable(test_perfetto ${CMAKE_SOURCE_DIR}/tests/viz/test_perfetto.c)
+target_link_libraries(test_perfetto PRIVATE vizcore)
+add_test(NAME viz.test_perfetto COMMAND test_perfetto $<TARGET_FILE:clonemu>
+                                        ${CMAKE_BINARY_DIR}/samples)
+set_tests_properties(viz.test_perfetto PROPERTIES FIXTURES_REQUIRED clonemu_guests TIMEOUT 120
+                     LABELS viz)
+
+# Live `clonemu run --viz` under SDL's dummy video driver: same events,
+# output and exit status as without it; the window took every event.
+add_test(NAME viz.live COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/viz/live.sh $<TARGET_FILE:clonemu>
+                               ${CMAKE_BINARY_DIR}/samples)
+set_tests_properties(viz.live PROPERTIES FIXTURES_REQUIRED clonemu_guests TIMEOUT 120 LABELS viz)
