@@ -55,6 +55,8 @@ RULE(LX_EINVAL, thread_with_newuser_or_newpid,
 RULE(LX_EINVAL, pidfd_and_detached, "CLONE_PIDFD together with CLONE_DETACHED (since 5.2)")
 /* credentials, limits, namespaces (rows 24-31) */
 RULE(LX_ENOSPC, userns_depth, "CLONE_NEWUSER: more than 32 nested user namespaces (since 3.11)")
+RULE(LX_EPERM, userns_creator_unmapped,
+     "CLONE_NEWUSER: the caller's euid or egid has no mapping in its user namespace (since 3.8)")
 RULE(LX_EAGAIN, rlimit_nproc, "RLIMIT_NPROC reached for the real user id")
 RULE(LX_EPERM, ns_needs_cap_sys_admin, "CLONE_NEW* (except NEWUSER) needs CAP_SYS_ADMIN")
 RULE(LX_EINVAL, newipc_and_sysvsem, "CLONE_NEWIPC together with CLONE_SYSVSEM")
@@ -228,8 +230,11 @@ static void clone_rules_walk(struct km *k, struct task *t, const struct kernel_c
                 ((f & (LX_CLONE_NEWUSER | LX_CLONE_NEWPID)) || pfc != t->pidns),
             thread_with_newuser_or_newpid);
     REFUSES((f & LX_CLONE_PIDFD) && (f & LX_CLONE_DETACHED), pidfd_and_detached);
-    REFUSES((f & LX_CLONE_NEWUSER) && t->cred->userns_level > LX_MAX_PID_NS_LEVEL, userns_depth);
-    if (t->cred->uid != 0 && !cred_capable_admin(t->cred)) {
+    int userns_err = (f & LX_CLONE_NEWUSER) ? userns_may_create(t->cred) : 0;
+    REFUSES(userns_err == -LX_ENOSPC, userns_depth);
+    REFUSES(userns_err == -LX_EPERM, userns_creator_unmapped);
+    if (t->cred->uid != 0 && !km_capable(t->cred, LX_CAP_SYS_RESOURCE) &&
+        !km_capable(t->cred, LX_CAP_SYS_ADMIN)) {
         u64 procs = 0;
         for (struct task *p = k->tasks; p; p = p->all_next)
             if (p != k->init && p->state < TASK_ZOMBIE && p->cred && p->cred->uid == t->cred->uid)
@@ -261,7 +266,13 @@ static void clone_rules_walk(struct km *k, struct task *t, const struct kernel_c
             const struct pid_ns *lns = pidns_at_level(pfc, new_level - (int)i);
             if (newpid && i == 0) lns = NULL;
             REFUSES(tid != 1 && (!lns || !lns->child_reaper), set_tid_no_init);
-            REFUSES(!cred_capable_admin(t->cred), set_tid_needs_cap);
+            /* CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE over the level's owner;
+             * a namespace the child creates with NEWUSER is its own */
+            const struct user_ns *owner = lns ? lns->ns.owner : t->cred->user_ns;
+            bool cap = (!lns && (f & LX_CLONE_NEWUSER)) ||
+                       km_ns_capable(t->cred, owner, LX_CAP_SYS_ADMIN) ||
+                       km_ns_capable(t->cred, owner, LX_CAP_CHECKPOINT_RESTORE);
+            REFUSES(!cap, set_tid_needs_cap);
             REFUSES(lns && km_find_task_ns(k, lns, tid), set_tid_taken);
         }
     }
@@ -336,7 +347,14 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
 
     struct task *c = km_task_alloc(k, 0); /* numbered once its pid namespace is known */
     c->abi = t->abi;
-    c->cred = cred_get(t->cred);
+    /* copy_creds: threads share the credentials, a new user namespace
+     * gives the child its own, fully capable there */
+    if (f & LX_CLONE_NEWUSER) {
+        c->cred = cred_dup(t->cred);
+        userns_create(k, t, c->cred);
+    } else {
+        c->cred = cred_get(t->cred);
+    }
     memcpy(c->comm, t->comm, sizeof c->comm);
     c->blocked = t->blocked;
 
@@ -360,8 +378,9 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     note_res(shared, copied, n, f & LX_CLONE_SYSVSEM, "sysvsem", res_id(c->sysvsem));
     c->io = (f & LX_CLONE_IO) ? res_get(t->io) : res_new(k);
     note_res(shared, copied, n, f & LX_CLONE_IO, "io", res_id(c->io));
-    c->ns = (f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER) ? nsproxy_copy(k, t, t->ns, f)
-                                                        : nsproxy_get(t->ns);
+    c->ns = (f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER)
+                ? nsproxy_copy(k, t, t->ns, f, c->cred->user_ns)
+                : nsproxy_get(t->ns);
     note_res(shared, copied, n, !(f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER), "nsproxy", c->ns->id);
     /* alloc_pid in the child's nsproxy's pid_ns_for_children */
     pidns_assign(k, c, nsproxy_pid_for_children(c->ns), a->set_tid, a->set_tid_size);

@@ -25,6 +25,7 @@ struct tgroup *tgroup_new(int tgid);
 void tgroup_put(struct tgroup *tg);
 struct cred *cred_new(u32 uid, u32 gid);
 struct cred *cred_get(struct cred *c);
+struct cred *cred_dup(const struct cred *c); /* a private copy to change (prepare_creds) */
 void cred_put(struct cred *c);
 bool cred_capable_admin(const struct cred *c);
 /* nsproxy_*: kernel-model/ns.h */

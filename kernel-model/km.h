@@ -93,11 +93,17 @@ struct nsproxy {
     int refs, id;
     struct km_ns *ns[KM_NS_NTYPES]; /* by enum km_ns_type; [KM_NS_USER] unused */
 };
+struct user_ns;
+/* Credentials (copy on write: a task that changes them gets its own).
+ * Ids are kernel ids (the initial user namespace's); the syscalls show them
+ * mapped into user_ns (ns_user.c). */
 struct cred {
     int refs;
     u32 uid, euid, suid, fsuid, gid, egid, sgid, fsgid;
-    u64 cap_effective;
-    int userns_level;
+    u64 cap_effective, cap_permitted, cap_inheritable;
+    struct user_ns *user_ns; /* NULL: the initial user namespace */
+    int ngroups;
+    u32 *groups; /* supplementary groups (kernel gids), sorted */
 };
 
 /* signal_struct + the process-level state of a thread group. */
@@ -216,6 +222,9 @@ struct km_options {
     int first_pid;
     u32 uid, gid;
     const char *root; /* host directory guest paths resolve under ("" = /) */
+    /* --sysroot: a guest's absolute path that exists under this host
+     * directory resolves there first (qemu-user's -L); NULL/"": none */
+    const char *sysroot;
     const char *hostname;
     bool signal_target_seeded; /* --signal-target=seeded */
 };

@@ -27,10 +27,12 @@ const char *km_ns_type_name(enum km_ns_type type)
 }
 
 void km_ns_setup(struct km *k, struct km_ns *n, enum km_ns_type type, const struct task *by,
-                 bool initial)
+                 bool initial, struct user_ns *owner)
 {
     n->refs = 1;
     n->type = type;
+    n->km = k;
+    n->owner = owner ? (struct user_ns *)km_ns_get(&owner->ns) : NULL;
     n->id = km_new_res_id(k);
     n->inum = initial ? initial_inum[type] : KM_NS_FIRST_INUM + (u32)n->id;
     if (initial) return;
@@ -43,6 +45,12 @@ void km_ns_setup(struct km *k, struct km_ns *n, enum km_ns_type type, const stru
         km_ev_int(k, "level", p->level);
         km_ev_int(k, "parent", p->parent->ns.id);
     }
+    if (type == KM_NS_USER) {
+        const struct user_ns *u = (const struct user_ns *)n;
+        km_ev_int(k, "level", u->level);
+        km_ev_int(k, "parent", u->parent ? u->parent->ns.id : 0);
+    }
+    if (owner && type != KM_NS_USER) km_ev_int(k, "owner", owner->ns.id);
     km_ev_end(k);
 }
 
@@ -64,6 +72,7 @@ void km_ns_put(struct km *k, struct km_ns *n)
         struct pid_ns *p = (struct pid_ns *)n;
         if (p->parent) km_ns_put(k, &p->parent->ns);
     }
+    if (n->owner) km_ns_put(k, &n->owner->ns); /* a user ns: its parent */
     free(n);
 }
 
@@ -84,21 +93,21 @@ struct uts_ns *km_uts(const struct task *t)
 }
 
 static struct km_ns *uts_new(struct km *k, const struct task *by, const struct uts_ns *from,
-                             const char *node)
+                             const char *node, struct user_ns *owner)
 {
     struct uts_ns *u = km_zalloc(sizeof *u);
     snprintf(u->nodename, sizeof u->nodename, "%s", from ? from->nodename : node ? node : "");
     snprintf(u->domainname, sizeof u->domainname, "%s", from ? from->domainname : "(none)");
-    km_ns_setup(k, &u->ns, KM_NS_UTS, by, from == NULL);
+    km_ns_setup(k, &u->ns, KM_NS_UTS, by, from == NULL, owner);
     return &u->ns;
 }
 
 /* Namespaces without a model of their own yet: the common part only. */
 static struct km_ns *plain_ns_new(struct km *k, const struct task *by, enum km_ns_type type,
-                                  bool initial)
+                                  bool initial, struct user_ns *owner)
 {
     struct km_ns *n = km_zalloc(sizeof *n);
-    km_ns_setup(k, n, type, by, initial);
+    km_ns_setup(k, n, type, by, initial, owner);
     return n;
 }
 
@@ -109,11 +118,11 @@ struct nsproxy *nsproxy_new_initial(struct km *k)
     ns->id = km_new_res_id(k);
     for (int i = 0; i < KM_NS_NTYPES; i++) {
         if (i == KM_NS_UTS)
-            ns->ns[i] = uts_new(k, NULL, NULL, k->opt.hostname);
+            ns->ns[i] = uts_new(k, NULL, NULL, k->opt.hostname, NULL);
         else if (i == KM_NS_PID)
             ns->ns[i] = &pidns_new_initial(k)->ns;
         else if (i != KM_NS_USER) /* the user namespace hangs off the credentials */
-            ns->ns[i] = plain_ns_new(k, NULL, (enum km_ns_type)i, true);
+            ns->ns[i] = plain_ns_new(k, NULL, (enum km_ns_type)i, true, NULL);
     }
     return ns;
 }
@@ -133,7 +142,7 @@ void nsproxy_put(struct km *k, struct nsproxy *ns)
 }
 
 struct nsproxy *nsproxy_copy(struct km *k, const struct task *by, const struct nsproxy *old,
-                             u64 flags)
+                             u64 flags, struct user_ns *owner)
 {
     /* create_new_namespaces' order: mnt, uts, ipc, pid, cgroup, net, time */
     static const struct {
@@ -152,11 +161,11 @@ struct nsproxy *nsproxy_copy(struct km *k, const struct task *by, const struct n
         if (!(flags & order[i].flag))
             ns->ns[ty] = o ? km_ns_get(o) : NULL;
         else if (ty == KM_NS_UTS)
-            ns->ns[ty] = uts_new(k, by, (const struct uts_ns *)o, NULL);
+            ns->ns[ty] = uts_new(k, by, (const struct uts_ns *)o, NULL, owner);
         else if (ty == KM_NS_PID)
-            ns->ns[ty] = &pidns_create(k, by, (struct pid_ns *)o)->ns;
+            ns->ns[ty] = &pidns_create(k, by, (struct pid_ns *)o, owner)->ns;
         else
-            ns->ns[ty] = plain_ns_new(k, by, ty, false);
+            ns->ns[ty] = plain_ns_new(k, by, ty, false, owner);
     }
     return ns;
 }

@@ -18,6 +18,37 @@ struct km_ns { /* ns_common */
     int id;   /* resource id (events) */
     u32 inum; /* stable inode number (PROC_*_INIT_INO for the initial ones) */
     enum km_ns_type type;
+    struct user_ns *owner; /* owning user namespace (a user ns: its parent); NULL: initial */
+    struct km *km;
+};
+
+/* Capabilities (include/uapi/linux/capability.h) */
+#define LX_CAP_CHOWN              0
+#define LX_CAP_KILL               5
+#define LX_CAP_SETGID             6
+#define LX_CAP_SETUID             7
+#define LX_CAP_SETPCAP            8
+#define LX_CAP_SYS_ADMIN          21
+#define LX_CAP_SYS_RESOURCE       24
+#define LX_CAP_CHECKPOINT_RESTORE 40
+#define LX_CAP_FULL_SET           0x1ffffffffffULL /* CAP_LAST_CAP = 40 */
+#define LX_OVERFLOW_ID            65534u           /* overflowuid / overflowgid */
+#define LX_UID_GID_MAP_MAX        340              /* extents per map */
+
+struct uid_gid_extent {
+    u32 first, lower_first, count; /* lower_first: a kernel id */
+};
+struct uid_gid_map {
+    int nr;
+    struct uid_gid_extent e[LX_UID_GID_MAP_MAX];
+};
+struct user_ns {
+    struct km_ns ns; /* ns.owner is the parent */
+    int level;
+    struct user_ns *parent;
+    u32 owner_uid, owner_gid; /* the creator's euid and egid */
+    struct uid_gid_map uid_map, gid_map;
+    bool setgroups_allowed; /* USERNS_SETGROUPS_ALLOWED */
 };
 
 struct uts_ns {
@@ -39,7 +70,7 @@ const char *km_ns_type_name(enum km_ns_type type);
 /* Fill the common part (refs 1, id, inum); a non-initial one emits
  * ns_create on behalf of task by. */
 void km_ns_setup(struct km *k, struct km_ns *n, enum km_ns_type type, const struct task *by,
-                 bool initial);
+                 bool initial, struct user_ns *owner);
 struct km_ns *km_ns_get(struct km_ns *n);
 /* The last reference emits ns_destroy and frees it. */
 void km_ns_put(struct km *k, struct km_ns *n);
@@ -53,9 +84,9 @@ struct nsproxy *nsproxy_new_initial(struct km *k);
 struct nsproxy *nsproxy_get(struct nsproxy *ns);
 void nsproxy_put(struct km *k, struct nsproxy *ns);
 /* A copy of old with a new namespace of each kind in flags (CLONE_NEW*
- * but NEWUSER), created on behalf of task by. */
+ * but NEWUSER), created on behalf of task by, owned by user namespace owner. */
 struct nsproxy *nsproxy_copy(struct km *k, const struct task *by, const struct nsproxy *old,
-                             u64 flags);
+                             u64 flags, struct user_ns *owner);
 static inline struct pid_ns *nsproxy_pid_for_children(const struct nsproxy *n)
 {
     return (struct pid_ns *)n->ns[KM_NS_PID];
@@ -67,7 +98,8 @@ static inline int pidns_level(const struct pid_ns *ns)
     return ns ? ns->level : 0; /* NULL: the initial namespace */
 }
 struct pid_ns *pidns_new_initial(struct km *k);
-struct pid_ns *pidns_create(struct km *k, const struct task *by, struct pid_ns *parent);
+struct pid_ns *pidns_create(struct km *k, const struct task *by, struct pid_ns *parent,
+                            struct user_ns *owner);
 /* The ancestor of ns (or ns itself) at level, NULL if level > ns->level. */
 struct pid_ns *pidns_at_level(const struct pid_ns *ns, int level);
 /* ns is anc or one of its descendants. */
@@ -106,5 +138,42 @@ void pidns_exit_notify(struct km *k, struct task *t);
  * kernel) is dropped. */
 bool pidns_init_ignores(struct km *k, const struct task *sender, const struct task *target,
                         int sig);
+
+/* ns_user.c: user namespaces, id maps, capabilities */
+static inline int userns_level(const struct user_ns *u)
+{
+    return u ? u->level : 0;
+}
+/* An id of the initial namespace (kernel id) seen from ns: (u32)-1 if
+ * unmapped; _munged gives the overflow id 65534 instead. */
+u32 km_from_kuid(const struct user_ns *ns, u32 kid);
+u32 km_from_kgid(const struct user_ns *ns, u32 kid);
+u32 km_from_kuid_munged(const struct user_ns *ns, u32 kid);
+u32 km_from_kgid_munged(const struct user_ns *ns, u32 kid);
+/* An id of ns as a kernel id: (u32)-1 if unmapped. */
+u32 km_make_kuid(const struct user_ns *ns, u32 id);
+u32 km_make_kgid(const struct user_ns *ns, u32 id);
+/* cap_capable: c has cap in ns (directly, or as owner of ns or of an
+ * ancestor below c's own namespace). */
+bool km_ns_capable(const struct cred *c, const struct user_ns *ns, int cap);
+bool km_capable(const struct cred *c, int cap); /* in the initial namespace */
+/* create_user_ns: 0, -LX_ENOSPC (parent level > 32) or -LX_EPERM (the
+ * creator's euid/egid are unmapped in its namespace). Pure. */
+int userns_may_create(const struct cred *c);
+/* A new user namespace below c's, owned by c's euid/egid; c moves into it
+ * with every capability (set_cred_user_ns). Emits ns_create. */
+void userns_create(struct km *k, const struct task *by, struct cred *c);
+/* /proc/<pid>/uid_map, gid_map, setgroups of target as reader sees them */
+void userns_show_map(const struct task *reader, const struct task *target, bool gid, char *buf,
+                     size_t n);
+void userns_show_setgroups(const struct task *target, char *buf, size_t n);
+/* Opening them for writing (proc_id_map_open / proc_setgroups_open). */
+int userns_may_open_map(const struct task *writer, const struct task *target, bool setgroups);
+/* A write of len bytes: bytes consumed or -LX_E* (map_write's rules). */
+i64 userns_write_map(struct km *k, const struct task *writer, const struct task *target, bool gid,
+                     const char *buf, size_t len);
+i64 userns_write_setgroups(const struct task *target, const char *buf, size_t len);
+/* setgroups(2) may be used: CAP_SETGID and the gid map allows it. */
+bool userns_may_setgroups(const struct cred *c);
 
 #endif

@@ -9,17 +9,18 @@ struct pid_ns *pidns_new_initial(struct km *k)
 {
     struct pid_ns *p = km_zalloc(sizeof *p);
     p->adding = true;
-    km_ns_setup(k, &p->ns, KM_NS_PID, NULL, true);
+    km_ns_setup(k, &p->ns, KM_NS_PID, NULL, true, NULL);
     return p;
 }
 
-struct pid_ns *pidns_create(struct km *k, const struct task *by, struct pid_ns *parent)
+struct pid_ns *pidns_create(struct km *k, const struct task *by, struct pid_ns *parent,
+                            struct user_ns *owner)
 {
     struct pid_ns *p = km_zalloc(sizeof *p);
     p->level = parent->level + 1;
     p->parent = (struct pid_ns *)km_ns_get(&parent->ns);
     p->adding = true;
-    km_ns_setup(k, &p->ns, KM_NS_PID, by, false);
+    km_ns_setup(k, &p->ns, KM_NS_PID, by, false, owner);
     return p;
 }
 

@@ -249,11 +249,12 @@ static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
 
 /* --- signals sent by guests -------------------------------------------- */
 
+/* kill_ok_by_cred: matching ids, or CAP_KILL over the target's user namespace. */
 static bool may_signal(const struct task *from, const struct task *to)
 {
     const struct cred *a = from->cred, *b = to->cred;
-    return a->euid == 0 || a->euid == b->uid || a->euid == b->suid || a->uid == b->uid ||
-           a->uid == b->suid;
+    return a->euid == b->uid || a->euid == b->suid || a->uid == b->uid || a->uid == b->suid ||
+           km_ns_capable(a, b->user_ns, LX_CAP_KILL);
 }
 
 static i64 kill_one(struct km *k, struct task *t, struct task *target, int sig, bool group,

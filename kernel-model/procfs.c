@@ -26,6 +26,9 @@ enum pn_kind {
     PN_COMM,
     PN_EXE,
     PN_FD, /* fd/<n> */
+    PN_UID_MAP,
+    PN_GID_MAP,
+    PN_SETGROUPS,
 };
 
 /* A looked-up procfs node. task is the thread the node describes: the task
@@ -162,6 +165,10 @@ static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, s
         n->kind = PN_COMM;
     } else if (strcmp(c, "exe") == 0) {
         n->kind = PN_EXE;
+    } else if (strcmp(c, "uid_map") == 0 || strcmp(c, "gid_map") == 0) {
+        n->kind = c[0] == 'u' ? PN_UID_MAP : PN_GID_MAP;
+    } else if (strcmp(c, "setgroups") == 0) {
+        n->kind = PN_SETGROUPS;
     } else if (strcmp(c, "fd") == 0) {
         n->kind = PN_FD_DIR;
         if (*p) {
@@ -201,7 +208,8 @@ static u32 pn_mode(enum pn_kind kind)
     if (pn_is_dir(kind)) return LX_S_IFDIR | (kind == PN_FD_DIR ? 0500 : 0555);
     if (kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK) return LX_S_IFLNK | 0777;
     if (pn_is_link(kind)) return LX_S_IFLNK | (kind == PN_FD ? 0700 : 0777);
-    return LX_S_IFREG | (kind == PN_COMM ? 0644 : 0444);
+    bool rw = kind == PN_COMM || kind == PN_UID_MAP || kind == PN_GID_MAP || kind == PN_SETGROUPS;
+    return LX_S_IFREG | (rw ? 0644 : 0444);
 }
 
 /* The caller may look at x's fds and exe (a simplified ptrace_may_access:
@@ -363,9 +371,10 @@ static void gen_status(struct km *k, const struct task *x, struct sb *b)
               (unsigned long long)x->blocked);
     sb_printf(b, "SigIgn:\t%016llx\nSigCgt:\t%016llx\n", (unsigned long long)ign,
               (unsigned long long)cgt);
-    u64 eff = c ? c->cap_effective & PROCFS_CAP_FULL : 0;
-    sb_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ull,
-              (unsigned long long)eff, (unsigned long long)eff);
+    sb_printf(b, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n",
+              (unsigned long long)(c ? c->cap_inheritable & PROCFS_CAP_FULL : 0),
+              (unsigned long long)(c ? c->cap_permitted & PROCFS_CAP_FULL : 0),
+              (unsigned long long)(c ? c->cap_effective & PROCFS_CAP_FULL : 0));
     sb_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", PROCFS_CAP_FULL, 0ull);
     sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
     sb_printf(b, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
@@ -445,6 +454,9 @@ static void gen_dir(const struct pn *n, struct dl *d)
         dl_add(d, pn_ino(x, PN_COMM, 0), DT_REG_, "comm");
         dl_add(d, pn_ino(x, PN_STAT, 0), DT_REG_, "stat");
         dl_add(d, pn_ino(x, PN_EXE, 0), DT_LNK_, "exe");
+        dl_add(d, pn_ino(x, PN_UID_MAP, 0), DT_REG_, "uid_map");
+        dl_add(d, pn_ino(x, PN_GID_MAP, 0), DT_REG_, "gid_map");
+        dl_add(d, pn_ino(x, PN_SETGROUPS, 0), DT_REG_, "setgroups");
         break;
     case PN_TASK_DIR:
         for (const struct task *th = x->tg->threads; th; th = th->tg_next)
@@ -501,7 +513,17 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
     if (dir && wr) return -LX_EISDIR;
     if (!dir && (flags & LX_O_DIRECTORY)) return -LX_ENOTDIR;
     if (n.kind == PN_EXE || n.kind == PN_FD) return -LX_ENOENT; /* not followable */
-    if (wr && !pn_is_root(t) && !(n.kind == PN_COMM && t->tg == n.task->tg)) return -LX_EACCES;
+    /* user namespace files: proc_id_map_open / proc_setgroups_open */
+    int ns_file = n.kind == PN_UID_MAP     ? 1
+                  : n.kind == PN_GID_MAP   ? 2
+                  : n.kind == PN_SETGROUPS ? 3
+                                           : 0;
+    if (wr && ns_file) {
+        r = userns_may_open_map(t, n.task, ns_file == 3);
+        if (r < 0) return r;
+    } else if (wr && !pn_is_root(t) && !(n.kind == PN_COMM && t->tg == n.task->tg)) {
+        return -LX_EACCES;
+    }
     struct km_file *f = file_new(dir ? KM_FILE_PROCDIR : KM_FILE_PROC, flags, n.canon);
     struct procfs_data *d = procfs_xcalloc(1, sizeof(*d));
     f->proc = d;
@@ -511,6 +533,15 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
         if (n.kind == PN_STATUS) gen_status(k, n.task, &b);
         if (n.kind == PN_STAT) gen_stat(n.task, &b);
         if (n.kind == PN_COMM) gen_comm(n.task, &b);
+        if (ns_file) {
+            char m[LX_UID_GID_MAP_MAX * 34];
+            if (ns_file == 3)
+                userns_show_setgroups(n.task, m, sizeof m);
+            else
+                userns_show_map(t, n.task, ns_file == 2, m, sizeof m);
+            sb_printf(&b, "%s", m);
+        }
+        d->ns_file = ns_file;
         d->is_comm = n.kind == PN_COMM;
         d->buf = b.p;
         d->len = b.len;
@@ -642,6 +673,15 @@ i64 procfs_write(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 
 {
     struct procfs_data *d = f->proc;
     if (f->kind == KM_FILE_PROCDIR) return -LX_EISDIR;
+    if (d->ns_file) { /* one write at offset 0, shorter than a page (map_write) */
+        if (d->pos != 0 || n >= 4096) return -LX_EINVAL;
+        char buf[4096];
+        if (mm_read(t->mm, addr, buf, (size_t)n) < 0) return -LX_EFAULT;
+        struct task *x = km_find_task(k, d->tid);
+        if (!x || !x->cred) return -LX_ESRCH;
+        return d->ns_file == 3 ? userns_write_setgroups(x, buf, (size_t)n)
+                               : userns_write_map(k, t, x, d->ns_file == 2, buf, (size_t)n);
+    }
     if (!d->is_comm) return -LX_EINVAL;
     char buf[16] = {0};
     size_t c = n > 15 ? 15 : (size_t)n;

@@ -28,6 +28,7 @@ struct procfs_data {
     int nent;
     int tid;      /* the task the file describes (comm writes) */
     bool is_comm; /* writable like Linux's /proc/<pid>/comm */
+    int ns_file;  /* 1 uid_map, 2 gid_map, 3 setgroups (user namespace rules) */
 };
 
 /* True if g (a normalised absolute guest path) names something procfs

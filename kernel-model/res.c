@@ -32,7 +32,20 @@ struct cred *cred_new(u32 uid, u32 gid)
     c->refs = 1;
     c->uid = c->euid = c->suid = c->fsuid = uid;
     c->gid = c->egid = c->sgid = c->fsgid = gid;
-    c->cap_effective = uid == 0 ? ~0ULL : 0;
+    c->cap_effective = c->cap_permitted = uid == 0 ? LX_CAP_FULL_SET : 0;
+    return c;
+}
+
+struct cred *cred_dup(const struct cred *old)
+{
+    struct cred *c = km_zalloc(sizeof *c);
+    *c = *old;
+    c->refs = 1;
+    if (c->user_ns) km_ns_get(&c->user_ns->ns);
+    if (old->ngroups) {
+        c->groups = km_zalloc((size_t)old->ngroups * sizeof *c->groups);
+        memcpy(c->groups, old->groups, (size_t)old->ngroups * sizeof *c->groups);
+    }
     return c;
 }
 
@@ -44,13 +57,16 @@ struct cred *cred_get(struct cred *c)
 
 void cred_put(struct cred *c)
 {
-    if (c && --c->refs == 0) free(c);
+    if (!c || --c->refs > 0) return;
+    if (c->user_ns) km_ns_put(c->user_ns->ns.km, &c->user_ns->ns);
+    free(c->groups);
+    free(c);
 }
 
-/* CAP_SYS_ADMIN (bit 21) in the effective set. */
+/* CAP_SYS_ADMIN in the credentials' own user namespace. */
 bool cred_capable_admin(const struct cred *c)
 {
-    return (c->cap_effective >> 21) & 1;
+    return km_ns_capable(c, c->user_ns, LX_CAP_SYS_ADMIN);
 }
 
 struct sighand *sighand_new(struct km *k)

@@ -38,7 +38,6 @@
 #define LX_PR_GET_CHILD_SUBREAPER 37
 #define LX_CLOCK_TAI              11
 #define LX_EM_X86_64              62
-#define LX_CAP_SYS_ADMIN          21
 
 /* --- small helpers ------------------------------------------------------ */
 
@@ -101,9 +100,10 @@ static struct task *misc_task_of(struct km *k, struct task *t, int pid)
     return pid == 0 ? t : km_find_task_vnr(k, t, pid);
 }
 
+/* CAP_SYS_RESOURCE in the initial user namespace (raising a hard limit). */
 static bool misc_is_admin(const struct task *t)
 {
-    return t->cred && (t->cred->euid == 0 || (t->cred->cap_effective >> LX_CAP_SYS_ADMIN & 1));
+    return t->cred && km_capable(t->cred, LX_CAP_SYS_RESOURCE);
 }
 
 /* --- uname, sethostname, setdomainname ---------------------------------- */
@@ -126,11 +126,13 @@ static i64 sys_uname(struct km *k, struct task *t, const u64 a[6])
 /* Write name into the caller's uts namespace (dst is 65 bytes). */
 static i64 misc_set_uts_name(struct task *t, u64 addr, u64 len, bool domain)
 {
-    if (!misc_is_admin(t)) return -LX_EPERM; /* Linux checks CAP_SYS_ADMIN before the length */
+    struct uts_ns *uts = km_uts(t);
+    /* CAP_SYS_ADMIN over the owner of the uts namespace, before the length */
+    if (!t->cred || !km_ns_capable(t->cred, uts ? uts->ns.owner : NULL, LX_CAP_SYS_ADMIN))
+        return -LX_EPERM;
     if ((i64)len < 0 || len > LX_UTS_LEN - 1) return -LX_EINVAL;
     char buf[LX_UTS_LEN] = {0};
     if (mm_read(t->mm, addr, buf, (size_t)len)) return -LX_EFAULT;
-    struct uts_ns *uts = km_uts(t);
     if (!uts) return -LX_EPERM; /* no uts namespace to change (not set up) */
     memcpy(domain ? uts->domainname : uts->nodename, buf, LX_UTS_LEN);
     return 0;
@@ -554,27 +556,6 @@ static i64 sys_membarrier(struct km *k, struct task *t, const u64 a[6])
 
 /* --- ids, process groups, sessions --------------------------------------- */
 
-static i64 sys_getuid(struct km *k, struct task *t, const u64 a[6])
-{
-    (void)a;
-    return t->cred ? t->cred->uid : k->opt.uid;
-}
-static i64 sys_geteuid(struct km *k, struct task *t, const u64 a[6])
-{
-    (void)a;
-    return t->cred ? t->cred->euid : k->opt.uid;
-}
-static i64 sys_getgid(struct km *k, struct task *t, const u64 a[6])
-{
-    (void)a;
-    return t->cred ? t->cred->gid : k->opt.gid;
-}
-static i64 sys_getegid(struct km *k, struct task *t, const u64 a[6])
-{
-    (void)a;
-    return t->cred ? t->cred->egid : k->opt.gid;
-}
-
 static i64 sys_getpgid(struct km *k, struct task *t, const u64 a[6])
 {
     struct task *p = misc_task_of(k, t, (int)a[0]);
@@ -661,10 +642,6 @@ const struct km_sys_entry km_sys_misc[] = {
     {LX_SYS_prctl, sys_prctl, "dxxxx"},
     {LX_SYS_rseq, sys_rseq, "puxx"},
     {LX_SYS_membarrier, sys_membarrier, "dxd"},
-    {LX_SYS_getuid, sys_getuid, ""},
-    {LX_SYS_geteuid, sys_geteuid, ""},
-    {LX_SYS_getgid, sys_getgid, ""},
-    {LX_SYS_getegid, sys_getegid, ""},
     {LX_SYS_getpgid, sys_getpgid, "d"},
     {LX_SYS_setpgid, sys_setpgid, "dd"},
     {LX_SYS_getpgrp, sys_getpgrp, ""},

@@ -29,6 +29,11 @@ static const struct unshare_rule *unshare_refusal(struct task *t, u64 f)
         vm = {LX_EINVAL, "unshare_vm_shared", "unshare: VM while the mm is shared (U5)"},
         cap = {LX_EPERM, "unshare_ns_needs_cap_sys_admin",
                "unshare: CLONE_NEW* needs CAP_SYS_ADMIN (U8)"},
+        user_depth = {LX_ENOSPC, "unshare_userns_depth",
+                      "unshare: CLONE_NEWUSER below 33 nested user namespaces (U7)"},
+        user_unmapped = {LX_EPERM, "unshare_userns_creator_unmapped",
+                         "unshare: CLONE_NEWUSER with an euid or egid unmapped in the caller's "
+                         "user namespace (U7)"},
         newpid_twice = {LX_EINVAL, "unshare_newpid_twice",
                         "unshare: CLONE_NEWPID while pid_ns_for_children is already not the "
                         "active pid namespace (U9)"},
@@ -43,6 +48,9 @@ static const struct unshare_rule *unshare_refusal(struct task *t, u64 f)
         return &multithreaded;
     if ((f & (LX_CLONE_SIGHAND | LX_CLONE_VM)) && t->sighand->refs > 1) return &sighand;
     if ((f & LX_CLONE_VM) && t->mm->refs > 1) return &vm;
+    int uerr = (f & LX_CLONE_NEWUSER) ? userns_may_create(t->cred) : 0;
+    if (uerr == -LX_ENOSPC) return &user_depth;
+    if (uerr == -LX_EPERM) return &user_unmapped;
     if ((f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER) && !(f & LX_CLONE_NEWUSER) &&
         !cred_capable_admin(t->cred))
         return &cap;
@@ -75,9 +83,15 @@ static i64 sys_unshare(struct km *k, struct task *t, const u64 a[6])
         files_put(k, t->files);
         t->files = n;
     }
+    if (f & LX_CLONE_NEWUSER) { /* unshare_userns: new credentials first */
+        struct cred *c = cred_dup(t->cred);
+        userns_create(k, t, c);
+        cred_put(t->cred);
+        t->cred = c;
+    }
     struct nsproxy *n = NULL;
     if (f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER) {
-        n = nsproxy_copy(k, t, t->ns, f);
+        n = nsproxy_copy(k, t, t->ns, f, t->cred->user_ns);
         nsproxy_put(k, t->ns);
         t->ns = n;
     }
@@ -85,6 +99,7 @@ static i64 sys_unshare(struct km *k, struct task *t, const u64 a[6])
     km_ev_begin(k, "unshare", t);
     km_ev_str(k, "flags", km_clone_flags_str(f, 0, fl, sizeof fl));
     km_ev_end(k);
+    if (f & LX_CLONE_NEWUSER) km_ns_ev_enter(k, t, &t->cred->user_ns->ns, "unshare", false);
     for (int i = 0; n && i < KM_NS_NTYPES; i++)
         if ((f & ns_flag[i]) && n->ns[i])
             km_ns_ev_enter(k, t, n->ns[i], "unshare", i == KM_NS_PID || i == KM_NS_TIME);

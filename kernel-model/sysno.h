@@ -25,7 +25,9 @@
     X(sysinfo) X(getcpu) X(ftruncate) X(fsync) X(rename) X(renameat) X(renameat2) X(symlink)       \
     X(link) X(chmod) X(fchmod) X(mincore) X(membarrier) X(rt_sigsuspend) X(rt_sigtimedwait)        \
     X(rt_sigreturn) X(rt_sigqueueinfo) X(rt_tgsigqueueinfo) X(pause) X(setitimer) X(getitimer)     \
-    X(restart_syscall)
+    X(restart_syscall) X(setuid) X(setgid) X(setreuid) X(setregid) X(setresuid) X(setresgid)       \
+    X(getresuid) X(getresgid) X(setgroups) X(getgroups) X(capget) X(capset) X(kcmp) X(semget)      \
+    X(semop) X(semtimedop) X(semctl)
 // clang-format on
 
 enum lx_sysno {

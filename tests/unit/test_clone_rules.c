@@ -233,9 +233,23 @@ static i64 r_parent_of_init(struct ctx *c, bool bad)
     return r;
 }
 
+/* Put the caller's credentials levels deep in nested user namespaces, each
+ * mapping every id to itself (the depth is a chain of namespaces now, no
+ * longer a counter; an unmapped creator would be refused with EPERM). */
+static struct cred *nest_userns(struct ctx *c, struct cred *cr, int levels)
+{
+    for (int i = 0; i < levels; i++) {
+        userns_create(&c->k, c->t, cr);
+        struct uid_gid_extent all = {0, 0, 0xffffffffu};
+        cr->user_ns->uid_map.nr = cr->user_ns->gid_map.nr = 1;
+        cr->user_ns->uid_map.e[0] = cr->user_ns->gid_map.e[0] = all;
+    }
+    return cr;
+}
+
 static i64 r_userns_depth(struct ctx *c, bool bad)
 {
-    own_cred(c, 0, ~0ULL)->userns_level = bad ? 33 : 32;
+    nest_userns(c, own_cred(c, 0, ~0ULL), bad ? 33 : 32);
     return do_clone(c, LX_CLONE_NEWUSER | LX_SIGCHLD, 0, 0, 0, 0);
 }
 
@@ -275,11 +289,11 @@ static void nest_pidns(struct ctx *c, int level)
 {
     struct km *k = &c->k;
     struct task *t = c->t;
-    struct nsproxy *n = nsproxy_copy(k, t, t->ns, 0);
+    struct nsproxy *n = nsproxy_copy(k, t, t->ns, 0, NULL);
     nsproxy_put(k, t->ns);
     t->ns = n;
     for (int i = 0; i < level; i++) {
-        struct pid_ns *p = pidns_create(k, t, t->pidns);
+        struct pid_ns *p = pidns_create(k, t, t->pidns, NULL);
         km_ns_put(k, &t->pidns->ns);
         t->pidns = p;
         t->pids[p->level] = 1;
@@ -511,7 +525,7 @@ static i64 p_head_fault_zero_tail(struct ctx *c, bool bad)
 static i64 p_userns_depth_nproc(struct ctx *c, bool bad)
 {
     (void)bad;
-    own_cred(c, 1000, 0)->userns_level = 33;
+    nest_userns(c, own_cred(c, 1000, 0), 33);
     c->t->tg->rlim_nproc = 1;
     return do_clone(c, LX_CLONE_NEWUSER | LX_SIGCHLD, 0, 0, 0, 0);
 }

@@ -45,9 +45,9 @@ static int passed, failed;
 static i64 sc(struct km *k, struct task *t, enum lx_sysno n, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4,
               u64 a5)
 {
-    const struct km_sys_entry *segs[] = {km_sys_futex, km_sys_misc, km_sys_signal};
+    const struct km_sys_entry *segs[] = {km_sys_futex, km_sys_misc, km_sys_signal, km_sys_cred};
     u64 a[6] = {a0, a1, a2, a3, a4, a5};
-    for (int s = 0; s < 3; s++)
+    for (int s = 0; s < 4; s++)
         for (const struct km_sys_entry *e = segs[s]; e->sysno != LX_SYS_NONE; e++)
             if (e->sysno == n) return e->fn(k, t, a);
     printf("no handler for %s\n", lx_sysno_name(n));
