@@ -7,4 +7,7 @@
 /* clonemu explain [--clone3|--clone|--unshare] [--arch A] FLAGS (explain.c) */
 int cmd_explain(int argc, char **argv);
 
+/* clonemu demo [--arch=ARCH] [NAME] (demo.c) */
+int cmd_demo(int argc, char **argv);
+
 #endif

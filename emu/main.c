@@ -55,6 +55,7 @@ static void usage_print(FILE *f)
     fputs("Usage: clonemu run [OPTION]... PROGRAM [ARG]...\n"
           "  or:  clonemu explain [OPTION]... FLAGS\n"
           "  or:  clonemu viz [OPTION]... RUN.jsonl   (the viewer; clonemu viz --help)\n"
+          "  or:  clonemu demo [OPTION]... [NAME]\n"
           "  or:  clonemu help | --help | --version\n"
           "Run the static Linux PROGRAM (x86-64, aarch64 or s390x) on a modelled kernel\n"
           "that shows what clone() and its family do.\n"
@@ -85,10 +86,12 @@ static void usage_print(FILE *f)
           "  -h, --help          display this help and exit\n"
           "      --version       output version information and exit\n"
           "\n"
-          "Exit status: PROGRAM's; 126 if PROGRAM cannot be run, 127 if not found,\n"
+          "Exit status: PROGRAM's (128+N if signal N killed it); 125 on a deadlock (the\n"
+          "wait graph is printed), 126 if PROGRAM cannot be run, 127 if not found,\n"
           "2 for bad usage.\n"
           "\n"
-          "Example: clonemu run --trace build/samples/aarch64/pthreads_counter\n",
+          "Example: clonemu run --trace build/samples/aarch64/pthreads_counter\n"
+          "Full documentation: man clonemu (docs/clonemu.1)\n",
           f);
 }
 
@@ -361,6 +364,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "explain")) return cmd_explain(argc - 1, argv + 1);
     if (!strcmp(cmd, "viz")) return viz_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "demo")) return cmd_demo(argc - 1, argv + 1);
     if (strcmp(cmd, "run") != 0) {
         if (cmd[0] == '-') return usage_error("unrecognized option '%s'", cmd);
         return usage_error("unknown command '%s' (did you mean 'clonemu run'?)", cmd);

@@ -52,6 +52,8 @@ static void usage(FILE *f)
           "  --io             also show the io contexts (one per task)\n"
           "  --title=TEXT     the run's name in the header (default: the file name)\n"
           "  --screenshot=FILE  where the window's `s` key saves a PNG\n"
+          "  -h, --help       display this help and exit\n"
+          "\n"
           "Window keys: space play/pause, right/left step, home/end, +/- speed,\n"
           "wheel zoom, drag pan, 0 reset view, click a thread or resource for details,\n"
           "i io contexts, s screenshot, q quit.\n",
@@ -356,7 +358,8 @@ int viz_main(int argc, char **argv)
     bool have_at = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    opterr = 0; /* our own messages, naming clonemu viz */
+    while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
         switch (c) {
         case 'a': at = strtol(optarg, NULL, 10), have_at = true; break;
         case 'p': png = optarg; break;
@@ -366,7 +369,14 @@ int viz_main(int argc, char **argv)
         case 't': a.title = optarg; break;
         case 's': a.shot = optarg; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case ':':
+            fprintf(stderr, "clonemu viz: option '%s' requires an argument\n", argv[optind - 1]);
+            fputs("Try 'clonemu viz --help' for more information.\n", stderr);
+            return 2;
+        default:
+            fprintf(stderr, "clonemu viz: unrecognized option '%s'\n", argv[optind - 1]);
+            fputs("Try 'clonemu viz --help' for more information.\n", stderr);
+            return 2;
         }
     }
     if (optind != argc - 1) {
