@@ -48,7 +48,10 @@ struct main_opts {
     struct viz_feed *feed;  /* --viz: the window's feed */
     const char *step_kinds; /* NULL: every kind */
     long gdb_port;          /* --gdb PORT; -1: none */
+    long uid, gid;          /* --uid/--gid of the first guest process; -1: clonemu's own */
 };
+
+enum { OPT_UID = 1024, OPT_GID };
 
 static void usage_print(FILE *f)
 {
@@ -80,6 +83,10 @@ static void usage_print(FILE *f)
           "                      thread that handles a process-directed signal:\n"
           "                      Linux's choice (default: the main thread, then a\n"
           "                      rotating target) or one picked with the seed\n"
+          "      --uid=N, --gid=N\n"
+          "                      real, effective and saved ids of the first guest\n"
+          "                      process (default: clonemu's own); only uid 0 starts\n"
+          "                      with capabilities, in the initial user namespace\n"
           "      --gdb=PORT      wait for gdb-multiarch on 127.0.0.1:PORT (0: any free\n"
           "                      port, printed) before the first instruction; tasks\n"
           "                      are its threads (x86-64, aarch64)\n"
@@ -125,6 +132,8 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
 {
     static const struct option longopts[] = {
         {"root", required_argument, NULL, OPT_ROOT},
+        {"uid", required_argument, NULL, OPT_UID},
+        {"gid", required_argument, NULL, OPT_GID},
         {"seed", required_argument, NULL, OPT_SEED},
         {"trace", optional_argument, NULL, OPT_TRACE},
         {"events", required_argument, NULL, OPT_EVENTS},
@@ -138,7 +147,8 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    *o = (struct main_opts){.root = "", .seed = 0, .slice = 20000, .gdb_port = -1};
+    *o = (struct main_opts){
+        .root = "", .seed = 0, .slice = 20000, .gdb_port = -1, .uid = -1, .gid = -1};
     opterr = 0; /* our own messages, naming clonemu, not "run" */
     optind = 1;
     int c;
@@ -181,6 +191,15 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
             else if (strcmp(optarg, "linux") != 0)
                 return usage_error("invalid --signal-target '%s' (linux or seeded)", optarg);
             break;
+        case OPT_UID:
+        case OPT_GID: {
+            u64 id;
+            if (!parse_u64(optarg, &id) || id > 0xfffffffeu) /* (u32)-1 is no id */
+                return usage_error(c == OPT_UID ? "invalid --uid '%s'" : "invalid --gid '%s'",
+                                   optarg);
+            *(c == OPT_UID ? &o->uid : &o->gid) = (long)id;
+            break;
+        }
         case 'h': usage_print(stdout); return 0;
         case OPT_VERSION: printf("clonemu %s\n", CLONEMU_VERSION); return 0;
         case ':': return usage_error("option '%s' requires an argument", argv[optind - 1]);
@@ -291,8 +310,8 @@ static int main_run(const struct main_opts *o, char **argv)
         .slice_blocks = o->slice,
         .ns_per_block = 1, /* virtual: 1 ns per basic block */
         .first_pid = 1000,
-        .uid = (u32)getuid(),
-        .gid = (u32)getgid(),
+        .uid = o->uid >= 0 ? (u32)o->uid : (u32)getuid(),
+        .gid = o->gid >= 0 ? (u32)o->gid : (u32)getgid(),
         .root = o->root,
         .hostname = hostname,
         .signal_target_seeded = o->signal_target_seeded,

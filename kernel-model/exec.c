@@ -101,8 +101,10 @@ i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp)
     if (!nmm->id) nmm->id = km_new_res_id(k);
     fs_set_exe(k, nmm, path);
     /* de_thread: every other thread of the group dies. */
-    for (struct task *th = t->tg->threads; th; th = th->tg_next)
+    for (struct task *th = t->tg->threads, *n; th; th = n) {
+        n = th->tg_next; /* th leaves the list when it dies */
         if (th != t && th->state < TASK_ZOMBIE) km_task_exit(k, th, LX_SIGKILL);
+    }
     if (t != t->tg->leader) exec_take_over_leader(k, t);
     futex_exit_robust_list(k, t);
     t->robust_list = t->robust_len = 0;

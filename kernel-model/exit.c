@@ -180,6 +180,23 @@ void km_reap(struct km *k, struct task *leader)
     task_put(k, leader);
 }
 
+/* __unhash_process: a dead thread (not the leader) leaves its group at
+ * once and the group's reference goes, so a process that has created and
+ * joined many threads does not keep them (and every scan of the task list
+ * does not walk them). Freed at the next scheduling point. */
+static void thread_unhash(struct km *k, struct task *t)
+{
+    struct tgroup *tg = t->tg;
+    for (struct task **pp = &tg->threads; *pp; pp = &(*pp)->tg_next) {
+        if (*pp != t) continue;
+        *pp = t->tg_next;
+        t->tg_next = NULL;
+        if (tg->curr_target == t) tg->curr_target = NULL;
+        task_put(k, t);
+        return;
+    }
+}
+
 void km_task_exit(struct km *k, struct task *t, int status)
 {
     if (t->state >= TASK_ZOMBIE) return;
@@ -216,6 +233,7 @@ void km_task_exit(struct km *k, struct task *t, int status)
         /* A thread reaps itself; the group is reported when the last
          * thread goes and the leader is already a zombie. */
         t->state = TASK_DEAD;
+        thread_unhash(k, t);
         struct task *l = t->tg->leader;
         if (task_group_dead(l) && l->state == TASK_ZOMBIE) notify_parent(k, l);
         km_wake_all(k, KM_WAIT_POLL, 0);
@@ -230,7 +248,9 @@ void km_group_exit(struct km *k, struct task *t, int status)
         tg->group_exit_code = status;
     }
     /* zap_other_threads: every other thread dies (SIGKILL), the caller last */
-    for (struct task *th = tg->threads; th; th = th->tg_next)
+    for (struct task *th = tg->threads, *n; th; th = n) {
+        n = th->tg_next; /* th leaves the list when it dies */
         if (th != t) km_task_exit(k, th, tg->group_exit_code);
+    }
     km_task_exit(k, t, tg->group_exit_code);
 }
