@@ -11,12 +11,12 @@ static const char *const ns_names[KM_NS_NTYPES] = {
     [KM_NS_NET] = "net", [KM_NS_CGROUP] = "cgroup", [KM_NS_TIME] = "time", [KM_NS_USER] = "user",
 };
 
-/* include/linux/proc_ns.h: the initial namespaces' inode numbers (mnt and
- * net are allocated at boot; these are the usual values). New ones are
- * numbered from 4026532160 on in creation order, so a run is repeatable. */
+/* include/linux/proc_ns.h: the initial namespaces' inode numbers (6.18's
+ * fixed values, mnt and net included). New ones are numbered from
+ * 4026532160 on in creation order, so a run is repeatable. */
 static const u32 initial_inum[KM_NS_NTYPES] = {
-    [KM_NS_MNT] = 4026531841U,  [KM_NS_UTS] = 4026531838U,  [KM_NS_IPC] = 4026531839U,
-    [KM_NS_PID] = 4026531836U,  [KM_NS_NET] = 4026531840U,  [KM_NS_CGROUP] = 4026531835U,
+    [KM_NS_MNT] = 4026531832U,  [KM_NS_UTS] = 4026531838U,  [KM_NS_IPC] = 4026531839U,
+    [KM_NS_PID] = 4026531836U,  [KM_NS_NET] = 4026531833U,  [KM_NS_CGROUP] = 4026531835U,
     [KM_NS_TIME] = 4026531834U, [KM_NS_USER] = 4026531837U,
 };
 #define KM_NS_FIRST_INUM 4026532160U
@@ -85,6 +85,64 @@ void km_ns_ev_enter(struct km *k, const struct task *t, const struct km_ns *n, c
     km_ev_str(k, "how", how);
     if (for_children) km_ev_int(k, "for_children", 1);
     km_ev_end(k);
+}
+
+/* /proc/<pid>/ns/: fs/proc/namespaces.c's order */
+static const struct {
+    const char *name;
+    enum km_ns_type type;
+} ns_links[KM_NS_LINKS] = {
+    {"net", KM_NS_NET},
+    {"uts", KM_NS_UTS},
+    {"ipc", KM_NS_IPC},
+    {"pid", KM_NS_PID},
+    {"pid_for_children", KM_NS_PID},
+    {"user", KM_NS_USER},
+    {"mnt", KM_NS_MNT},
+    {"cgroup", KM_NS_CGROUP},
+    {"time", KM_NS_TIME},
+    {"time_for_children", KM_NS_TIME},
+};
+
+const char *km_ns_link_name(int i)
+{
+    return i >= 0 && i < KM_NS_LINKS ? ns_links[i].name : "?";
+}
+
+int km_ns_link_index(const char *name)
+{
+    for (int i = 0; i < KM_NS_LINKS; i++)
+        if (strcmp(ns_links[i].name, name) == 0) return i;
+    return -1;
+}
+
+bool km_ns_link_target(const struct task *x, int i, struct km_ns **out, enum km_ns_type *type)
+{
+    *type = ns_links[i].type;
+    *out = NULL;
+    if (*type == KM_NS_USER) { /* NULL: the initial user namespace */
+        if (!x->cred) return false;
+        *out = x->cred->user_ns ? &x->cred->user_ns->ns : NULL;
+        return true;
+    }
+    if (!x->ns) return false;
+    *out = *type == KM_NS_PID && strcmp(ns_links[i].name, "pid") == 0
+               ? (x->pidns ? &x->pidns->ns : NULL)
+               : x->ns->ns[*type];
+    return *out != NULL;
+}
+
+u32 km_ns_inum(const struct km_ns *n, enum km_ns_type type)
+{
+    return n ? n->inum : initial_inum[type];
+}
+
+i64 km_ns_link_text(const struct task *x, int i, char *out, size_t n)
+{
+    struct km_ns *ns;
+    enum km_ns_type type;
+    if (!km_ns_link_target(x, i, &ns, &type)) return -LX_ENOENT;
+    return snprintf(out, n, "%s:[%u]", km_ns_type_name(type), km_ns_inum(ns, type));
 }
 
 struct uts_ns *km_uts(const struct task *t)

@@ -79,6 +79,16 @@ void km_ns_put(struct km *k, struct km_ns *n);
 void km_ns_ev_enter(struct km *k, const struct task *t, const struct km_ns *n, const char *how,
                     bool for_children);
 struct uts_ns *km_uts(const struct task *t); /* the caller's uts namespace */
+/* /proc/<pid>/ns/: KM_NS_LINKS entries in readdir order; the namespace
+ * behind entry i of task x in *out (NULL: the initial user namespace) and
+ * its type; false when x has none any more (it exited). */
+#define KM_NS_LINKS 10
+const char *km_ns_link_name(int i);
+int km_ns_link_index(const char *name); /* -1 if no such entry */
+bool km_ns_link_target(const struct task *x, int i, struct km_ns **out, enum km_ns_type *type);
+u32 km_ns_inum(const struct km_ns *n, enum km_ns_type type); /* n NULL: initial */
+/* readlink of /proc/<pid>/ns/<name i>: "uts:[4026531838]"; its length or -LX_ENOENT */
+i64 km_ns_link_text(const struct task *x, int i, char *out, size_t n);
 
 struct nsproxy *nsproxy_new_initial(struct km *k);
 struct nsproxy *nsproxy_get(struct nsproxy *ns);
@@ -167,6 +177,13 @@ void userns_create(struct km *k, const struct task *by, struct cred *c);
 void userns_show_map(const struct task *reader, const struct task *target, bool gid, char *buf,
                      size_t n);
 void userns_show_setgroups(const struct task *target, char *buf, size_t n);
+/* ... by procfs's file number: 1 uid_map, 2 gid_map, 3 setgroups */
+void userns_show_file(const struct task *reader, const struct task *target, int file, char *buf,
+                      size_t n);
+/* write(2) of n bytes at guest addr to that file of target (NULL: gone) at
+ * file position pos: one write at offset 0, shorter than a page. */
+i64 userns_write_file(struct km *k, const struct task *writer, const struct task *target, int file,
+                      u64 pos, u64 addr, u64 n);
 /* Opening them for writing (proc_id_map_open / proc_setgroups_open). */
 int userns_may_open_map(const struct task *writer, const struct task *target, bool setgroups);
 /* A write of len bytes: bytes consumed or -LX_E* (map_write's rules). */

@@ -248,6 +248,26 @@ i64 userns_write_setgroups(const struct task *target, const char *buf, size_t le
     return (i64)len;
 }
 
+void userns_show_file(const struct task *reader, const struct task *target, int file, char *buf,
+                      size_t n)
+{
+    if (file == 3)
+        userns_show_setgroups(target, buf, n);
+    else
+        userns_show_map(reader, target, file == 2, buf, n);
+}
+
+i64 userns_write_file(struct km *k, const struct task *writer, const struct task *target, int file,
+                      u64 pos, u64 addr, u64 n)
+{
+    if (pos != 0 || n >= 4096) return -LX_EINVAL;
+    char buf[4096];
+    if (mm_read(writer->mm, addr, buf, (size_t)n) < 0) return -LX_EFAULT;
+    if (!target || !target->cred) return -LX_ESRCH;
+    return file == 3 ? userns_write_setgroups(target, buf, (size_t)n)
+                     : userns_write_map(k, writer, target, file == 2, buf, (size_t)n);
+}
+
 bool userns_may_setgroups(const struct cred *c)
 {
     const struct user_ns *ns = c->user_ns;

@@ -29,6 +29,8 @@ enum pn_kind {
     PN_UID_MAP,
     PN_GID_MAP,
     PN_SETGROUPS,
+    PN_NS_DIR,  /* ns/ */
+    PN_NS_LINK, /* ns/<name>: fd is the entry's index (km_ns_link_name) */
 };
 
 /* A looked-up procfs node. task is the thread the node describes: the task
@@ -169,6 +171,14 @@ static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, s
         n->kind = c[0] == 'u' ? PN_UID_MAP : PN_GID_MAP;
     } else if (strcmp(c, "setgroups") == 0) {
         n->kind = PN_SETGROUPS;
+    } else if (strcmp(c, "ns") == 0) {
+        n->kind = PN_NS_DIR;
+        if (*p) {
+            if (pn_comp(&p, c, sizeof(c)) < 0 || (n->fd = km_ns_link_index(c)) < 0)
+                return -LX_ENOENT;
+            n->kind = PN_NS_LINK;
+            pn_append(n, "/%s", c);
+        }
     } else if (strcmp(c, "fd") == 0) {
         n->kind = PN_FD_DIR;
         if (*p) {
@@ -183,7 +193,7 @@ static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, s
         /* Not modelled: /proc/self/... keeps its old host fallthrough. */
         return self ? PN_NOT_MINE : -LX_ENOENT;
     }
-    if (*p) return n->kind == PN_FD_DIR ? -LX_ENOENT : -LX_ENOTDIR;
+    if (*p) return n->kind == PN_FD_DIR || n->kind == PN_NS_DIR ? -LX_ENOENT : -LX_ENOTDIR;
     return 0;
 }
 
@@ -195,17 +205,20 @@ bool procfs_owns(struct km *k, struct task *t, const char *g)
 
 static bool pn_is_dir(enum pn_kind kind)
 {
-    return kind == PN_PID_DIR || kind == PN_TID_DIR || kind == PN_TASK_DIR || kind == PN_FD_DIR;
+    return kind == PN_PID_DIR || kind == PN_TID_DIR || kind == PN_TASK_DIR || kind == PN_FD_DIR ||
+           kind == PN_NS_DIR;
 }
 static bool pn_is_link(enum pn_kind kind)
 {
-    return kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK || kind == PN_EXE || kind == PN_FD;
+    return kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK || kind == PN_EXE || kind == PN_FD ||
+           kind == PN_NS_LINK;
 }
 
 /* Permission bits as Linux's procfs shows them. */
 static u32 pn_mode(enum pn_kind kind)
 {
-    if (pn_is_dir(kind)) return LX_S_IFDIR | (kind == PN_FD_DIR ? 0500 : 0555);
+    if (pn_is_dir(kind))
+        return LX_S_IFDIR | (kind == PN_FD_DIR ? 0500 : kind == PN_NS_DIR ? 0511 : 0555);
     if (kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK) return LX_S_IFLNK | 0777;
     if (pn_is_link(kind)) return LX_S_IFLNK | (kind == PN_FD ? 0700 : 0777);
     bool rw = kind == PN_COMM || kind == PN_UID_MAP || kind == PN_GID_MAP || kind == PN_SETGROUPS;
@@ -457,10 +470,15 @@ static void gen_dir(const struct pn *n, struct dl *d)
         dl_add(d, pn_ino(x, PN_UID_MAP, 0), DT_REG_, "uid_map");
         dl_add(d, pn_ino(x, PN_GID_MAP, 0), DT_REG_, "gid_map");
         dl_add(d, pn_ino(x, PN_SETGROUPS, 0), DT_REG_, "setgroups");
+        dl_add(d, pn_ino(x, PN_NS_DIR, 0), DT_DIR_, "ns");
         break;
     case PN_TASK_DIR:
         for (const struct task *th = x->tg->threads; th; th = th->tg_next)
             if (pn_visible(th)) dl_add(d, pn_ino(th, PN_TID_DIR, 0), DT_DIR_, "%d", th->tid);
+        break;
+    case PN_NS_DIR:
+        for (int i = 0; i < KM_NS_LINKS; i++)
+            dl_add(d, pn_ino(x, PN_NS_LINK, i), DT_LNK_, "%s", km_ns_link_name(i));
         break;
     case PN_FD_DIR:
         if (x->files)
@@ -509,7 +527,9 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
     if ((flags & LX_O_CREAT) && (flags & LX_O_EXCL)) return -LX_EEXIST;
     bool wr = (flags & LX_O_ACCMODE) != LX_O_RDONLY;
     bool dir = pn_is_dir(n.kind);
-    if ((n.kind == PN_FD_DIR || n.kind == PN_EXE) && !pn_may_inspect(t, n.task)) return -LX_EACCES;
+    if ((n.kind == PN_FD_DIR || n.kind == PN_EXE || n.kind == PN_NS_LINK) &&
+        !pn_may_inspect(t, n.task))
+        return -LX_EACCES;
     if (dir && wr) return -LX_EISDIR;
     if (!dir && (flags & LX_O_DIRECTORY)) return -LX_ENOTDIR;
     if (n.kind == PN_EXE || n.kind == PN_FD) return -LX_ENOENT; /* not followable */
@@ -524,10 +544,21 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
     } else if (wr && !pn_is_root(t) && !(n.kind == PN_COMM && t->tg == n.task->tg)) {
         return -LX_EACCES;
     }
+    struct km_ns *ns = NULL;
+    enum km_ns_type ns_type = KM_NS_UTS;
+    if (n.kind == PN_NS_LINK) { /* an nsfs file: setns(2) takes it */
+        if (wr) return -LX_EACCES;
+        if (!km_ns_link_target(n.task, n.fd, &ns, &ns_type)) return -LX_ENOENT;
+    }
     struct km_file *f = file_new(dir ? KM_FILE_PROCDIR : KM_FILE_PROC, flags, n.canon);
     struct procfs_data *d = procfs_xcalloc(1, sizeof(*d));
     f->proc = d;
     d->tid = n.task->tid;
+    if (n.kind == PN_NS_LINK) {
+        d->is_ns = true;
+        d->ns = ns ? km_ns_get(ns) : NULL;
+        d->ns_type = ns_type;
+    }
     if (!dir) { /* directories list at the first getdents64 (procfs_readdir) */
         struct sb b = {procfs_xcalloc(1, 1024), 0, 1024};
         if (n.kind == PN_STATUS) gen_status(k, n.task, &b);
@@ -535,10 +566,7 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
         if (n.kind == PN_COMM) gen_comm(n.task, &b);
         if (ns_file) {
             char m[LX_UID_GID_MAP_MAX * 34];
-            if (ns_file == 3)
-                userns_show_setgroups(n.task, m, sizeof m);
-            else
-                userns_show_map(t, n.task, ns_file == 2, m, sizeof m);
+            userns_show_file(t, n.task, ns_file, m, sizeof m);
             sb_printf(&b, "%s", m);
         }
         d->ns_file = ns_file;
@@ -551,7 +579,7 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
 }
 
 static void pn_fill_stat(struct km *k, const struct task *x, enum pn_kind kind, int fd,
-                         struct lx_stat *st)
+                         bool follow_ns, struct lx_stat *st)
 {
     memset(st, 0, sizeof(*st));
     st->mode = pn_mode(kind);
@@ -562,6 +590,14 @@ static void pn_fill_stat(struct km *k, const struct task *x, enum pn_kind kind, 
     st->blksize = 1024;
     st->dev = 0x16; /* proc's anonymous device (0:22) */
     if (kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK) st->uid = st->gid = 0;
+    if (kind == PN_NS_LINK && follow_ns && x) { /* the nsfs inode behind the link */
+        struct km_ns *ns;
+        enum km_ns_type type;
+        if (km_ns_link_target(x, fd, &ns, &type)) st->ino = km_ns_inum(ns, type);
+        st->mode = LX_S_IFREG | 0444;
+        st->dev = 4; /* nsfs (0:4) */
+        st->uid = st->gid = 0;
+    }
     i64 sec = (i64)(k->now_ns / 1000000000u), nsec = (i64)(k->now_ns % 1000000000u);
     st->atime_sec = st->mtime_sec = st->ctime_sec = sec;
     st->atime_nsec = st->mtime_nsec = st->ctime_nsec = nsec;
@@ -572,7 +608,7 @@ int procfs_stat(struct km *k, struct task *t, const char *g, bool follow, struct
     struct pn n;
     int r = pn_lookup_owned(k, t, g, follow, &n);
     if (r < 0) return r;
-    pn_fill_stat(k, n.task, n.kind, n.fd, st);
+    pn_fill_stat(k, n.task, n.kind, n.fd, follow, st);
     if (n.kind == PN_TASK_DIR || n.kind == PN_PID_DIR) st->nlink = 2 + (u64)n.task->tg->nr_threads;
     return 0;
 }
@@ -621,6 +657,11 @@ i64 procfs_readlink(struct km *k, struct task *t, const char *g, char *out, size
     case PN_FD:
         if (!pn_may_inspect(t, p.task)) return -LX_EACCES;
         len = pn_fd_text(files_lookup(p.task, p.fd), out, n);
+        break;
+    case PN_NS_LINK: /* "uts:[4026531838]" */
+        if (!pn_may_inspect(t, p.task)) return -LX_EACCES;
+        len = km_ns_link_text(p.task, p.fd, out, n);
+        if (len < 0) return len;
         break;
     default: return -LX_EINVAL;
     }
@@ -673,15 +714,8 @@ i64 procfs_write(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 
 {
     struct procfs_data *d = f->proc;
     if (f->kind == KM_FILE_PROCDIR) return -LX_EISDIR;
-    if (d->ns_file) { /* one write at offset 0, shorter than a page (map_write) */
-        if (d->pos != 0 || n >= 4096) return -LX_EINVAL;
-        char buf[4096];
-        if (mm_read(t->mm, addr, buf, (size_t)n) < 0) return -LX_EFAULT;
-        struct task *x = km_find_task(k, d->tid);
-        if (!x || !x->cred) return -LX_ESRCH;
-        return d->ns_file == 3 ? userns_write_setgroups(x, buf, (size_t)n)
-                               : userns_write_map(k, t, x, d->ns_file == 2, buf, (size_t)n);
-    }
+    if (d->ns_file)
+        return userns_write_file(k, t, km_find_task(k, d->tid), d->ns_file, d->pos, addr, n);
     if (!d->is_comm) return -LX_EINVAL;
     char buf[16] = {0};
     size_t c = n > 15 ? 15 : (size_t)n;
@@ -710,16 +744,23 @@ i64 procfs_lseek(struct km_file *f, i64 off, int whence)
 
 int procfs_fstat(struct km *k, struct km_file *f, struct lx_stat *st)
 {
+    if (f->proc->is_ns) { /* the namespace itself, even after its task is gone */
+        pn_fill_stat(k, NULL, PN_STATUS, 0, false, st);
+        st->ino = km_ns_inum(f->proc->ns, (enum km_ns_type)f->proc->ns_type);
+        st->dev = 4;
+        st->uid = st->gid = 0;
+        return 0;
+    }
     /* The node of the canonical path it was opened with (never spelled
      * with self, so any task of the model can look it up); if the task is
      * gone, a stat of the right type still answers (Linux keeps the inode). */
     struct pn n;
     struct task *x = km_find_task(k, f->proc->tid);
     if (x && x->tg && pn_lookup(k, x, f->path, true, &n) == 0) {
-        pn_fill_stat(k, n.task, n.kind, n.fd, st);
+        pn_fill_stat(k, n.task, n.kind, n.fd, true, st);
         return 0;
     }
-    pn_fill_stat(k, NULL, f->kind == KM_FILE_PROCDIR ? PN_PID_DIR : PN_STATUS, 0, st);
+    pn_fill_stat(k, NULL, f->kind == KM_FILE_PROCDIR ? PN_PID_DIR : PN_STATUS, 0, false, st);
     return 0;
 }
 
@@ -748,6 +789,7 @@ void procfs_release(struct km_file *f)
     if (!f->proc) return;
     free(f->proc->buf);
     free(f->proc->ent);
+    if (f->proc->ns) km_ns_put(f->proc->ns->km, f->proc->ns);
     free(f->proc);
     f->proc = NULL;
 }

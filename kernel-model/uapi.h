@@ -59,8 +59,10 @@ typedef int64_t i64;
 #define LX_ENOSYS                38
 #define LX_ENOTEMPTY             39
 #define LX_ELOOP                 40
+#define LX_EIDRM                 43
 #define LX_ENODATA               61
 #define LX_EOVERFLOW             75
+#define LX_EUSERS                87
 #define LX_ENOTSOCK              88
 #define LX_EOPNOTSUPP            95
 #define LX_ETIMEDOUT             110
