@@ -301,6 +301,32 @@ static void hook_x86_syscall(uc_engine *uc, void *ud)
     uc_emu_stop(uc);
 }
 
+/* CPUID leaves 1 and 0x80000001 as Unicorn's own, plus the bits its TCG
+ * implements but leaves out (FPU, MMX, SYSCALL): without them ld.so
+ * refuses the host's libc ("CPU ISA level is lower than required": the
+ * x86-64 baseline). Fixed values, so a run stays deterministic. Other
+ * leaves: Unicorn's. Returns 1 when the instruction was handled here. */
+static int hook_x86_cpuid(uc_engine *uc, void *ud)
+{
+    (void)ud;
+    u64 leaf = 0;
+    uc_reg_read(uc, UC_X86_REG_RAX, &leaf);
+    u64 r[4]; /* eax, ebx, ecx, edx */
+    if ((u32)leaf == 1) {
+        r[0] = 0x663, r[1] = 0x800, r[2] = 0x02182200;
+        r[3] = 0x07088100 | 1u /* FPU */ | 1u << 23 /* MMX */;
+    } else if ((u32)leaf == 0x80000001) {
+        r[0] = 0x663, r[1] = 0, r[2] = 0x1031;
+        r[3] = 0xa8000000 | 1u << 11 /* SYSCALL */;
+    } else {
+        return 0;
+    }
+    const int regs[4] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX};
+    for (int i = 0; i < 4; i++)
+        uc_reg_write(uc, regs[i], &r[i]);
+    return 1;
+}
+
 static void hook_intr(uc_engine *uc, u32 intno, void *ud)
 {
     struct engine *e = ud;
@@ -353,6 +379,9 @@ static struct engine *engine_new(struct mm *mm, const struct uarch *ua, u64 skip
     if (!err && ua->arch == UC_ARCH_X86)
         err = uc_hook_add(e->uc, &h, UC_HOOK_INSN, (void *)hook_x86_syscall, e, 1, 0,
                           UC_X86_INS_SYSCALL);
+    if (!err && ua->arch == UC_ARCH_X86)
+        err =
+            uc_hook_add(e->uc, &h, UC_HOOK_INSN, (void *)hook_x86_cpuid, e, 1, 0, UC_X86_INS_CPUID);
     if (err) die_uc("uc_hook_add", err);
     if (ucx_dbg_on) engine_hook_debug(e);
     err = uc_context_alloc(e->uc, &e->reset);

@@ -3,6 +3,7 @@
  * lx_put64 in the guest's, so a big-endian guest (s390x) needs no change
  * here. Follows fs/binfmt_elf.c: load_elf_binary, create_elf_tables. */
 #include "emu/loader.h"
+#include "kernel-model/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,11 +151,6 @@ static int elf_check_phdrs(const struct elf *f, const char *path, u64 *lo, u64 *
     *hi = 0;
     for (int i = 0; i < f->phnum; i++) {
         struct phdr p = elf_phdr(f, i);
-        if (p.type == PT_INTERP)
-            return fail(err, errsz, -LX_ENOEXEC,
-                        "%s: dynamically linked programs need --sysroot (not yet supported); "
-                        "build with -static",
-                        path);
         if (p.type != PT_LOAD) continue;
         if (p.offset > f->size || p.filesz > f->size - p.offset || p.filesz > p.memsz ||
             p.vaddr + p.memsz < p.vaddr || p.vaddr + p.memsz > f->abi->task_size ||
@@ -217,27 +213,103 @@ static u64 elf_phdr_addr(const struct elf *f, u64 bias)
     return 0;
 }
 
-static int elf_load_segments(struct mm *mm, const struct elf *f, const char *path,
-                             struct loader_image *img, char *err, size_t errsz)
+/* Maps every PT_LOAD of f. ET_EXEC at its addresses; an ET_DYN program at
+ * abi->elf_et_dyn_base; an interpreter (interp) wherever the mm's top-down
+ * allocator puts its whole span, as load_elf_interp does. *bias and *end
+ * (the highest mapped address) for the caller. */
+static int elf_map_image(struct mm *mm, const struct elf *f, const char *path, bool interp,
+                         u64 *bias, u64 *end, char *err, size_t errsz)
 {
     u64 lo = 0, hi = 0;
     int rc = elf_check_phdrs(f, path, &lo, &hi, err, errsz);
     if (rc) return rc;
-    u64 bias = f->type == ET_DYN ? f->abi->elf_et_dyn_base - lo : 0;
+    *bias = 0;
+    if (interp && f->type == ET_DYN) {
+        i64 base = mm_map_anon(mm, 0, hi - lo, 0, LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, "");
+        if (lx_is_err(base)) return fail(err, errsz, (int)base, "%s: no room to load it", path);
+        *bias = (u64)base - lo;
+    } else if (f->type == ET_DYN) {
+        *bias = f->abi->elf_et_dyn_base - lo;
+    }
     u64 mapped_end = 0;
     for (int i = 0; i < f->phnum; i++) {
         struct phdr p = elf_phdr(f, i);
         if (p.type != PT_LOAD || p.memsz == 0) continue;
-        rc = elf_map_segment(mm, f, &p, bias, &mapped_end);
+        rc = elf_map_segment(mm, f, &p, *bias, &mapped_end);
         if (rc) return fail(err, errsz, rc, "%s: cannot map segment %d", path, i);
     }
+    *end = hi + *bias;
+    return 0;
+}
+
+static int elf_load_segments(struct mm *mm, const struct elf *f, const char *path,
+                             struct loader_image *img, char *err, size_t errsz)
+{
+    u64 bias = 0, end = 0;
+    int rc = elf_map_image(mm, f, path, false, &bias, &end, err, errsz);
+    if (rc) return rc;
     img->load_bias = bias;
-    img->entry = f->entry + bias;
+    img->entry = img->prog_entry = f->entry + bias;
     img->phdr = elf_phdr_addr(f, bias);
-    img->brk = hi + bias;
+    img->brk = end;
     mm->brk_start = mm->brk = img->brk;
     mm->exe_entry = img->entry;
     return 0;
+}
+
+/* PT_INTERP's path (NUL-terminated inside the file), or NULL. */
+static const char *elf_interp(const struct elf *f)
+{
+    for (int i = 0; i < f->phnum; i++) {
+        struct phdr p = elf_phdr(f, i);
+        if (p.type != PT_INTERP) continue;
+        if (p.filesz < 2 || p.filesz > 4096 || p.offset > f->size ||
+            p.filesz > f->size - p.offset || f->data[p.offset + p.filesz - 1] != '\0')
+            return "";
+        return (const char *)f->data + p.offset;
+    }
+    return NULL;
+}
+
+/* The program's interpreter (ld.so), found through the sysroot, mapped
+ * into mm: img->entry becomes its entry, img->interp_base AT_BASE. */
+static int elf_load_interp(struct km *k, struct mm *mm, const struct elf *prog, const char *path,
+                           const char *interp, struct loader_image *img, char *err, size_t errsz)
+{
+    char host[4096];
+    if (interp[0] != '/')
+        return fail(err, errsz, -LX_ENOEXEC, "%s: bad PT_INTERP (not an absolute path)", path);
+    int rc = fs_resolve_abs(k, interp, host, sizeof(host));
+    if (rc) return fail(err, errsz, rc, "%s: PT_INTERP %s: path too long", path, interp);
+    struct elf f = {0};
+    rc = file_read(host, MAX_ELF_SIZE, &f, err, errsz);
+    if (rc == -LX_ENOENT || rc == -LX_ENOTDIR) {
+        const char *sr = k->opt.sysroot ? k->opt.sysroot : "";
+        const char *root = k->opt.root ? k->opt.root : "";
+        char tried[2 * 4096 + 16];
+        if (sr[0])
+            snprintf(tried, sizeof(tried), "%s%s, then %s%s", sr, interp, root, interp);
+        else
+            snprintf(tried, sizeof(tried), "%s%s", root, interp);
+        fail(err, errsz, rc,
+             "%s is dynamically linked; its interpreter %s was not found (looked for %s). "
+             "Give the %s root file system with --sysroot=DIR (or QEMU_LD_PREFIX=DIR), e.g. "
+             "Debian's cross libc: apt-get install libc6-%s-cross, --sysroot=%s",
+             path, interp, tried, prog->abi->name, prog->abi->deb_arch ? prog->abi->deb_arch : "?",
+             prog->abi->cross_sysroot ? prog->abi->cross_sysroot : "DIR");
+    }
+    if (rc == 0) rc = elf_parse_header(&f, host, err, errsz);
+    if (rc == 0 && (f.abi != prog->abi || f.type != ET_DYN))
+        rc = fail(err, errsz, -LX_ENOEXEC, "%s: interpreter %s is not a %s shared object", path,
+                  host, prog->abi->name);
+    u64 bias = 0, end = 0;
+    if (rc == 0) rc = elf_map_image(mm, &f, host, true, &bias, &end, err, errsz);
+    if (rc == 0) {
+        img->interp_base = bias;
+        img->entry = f.entry + bias;
+    }
+    free(f.data);
+    return rc;
 }
 
 /* --- the initial stack --------------------------------------------------- */
@@ -300,9 +372,9 @@ static int stack_build(struct km *k, struct mm *mm, const struct elf *f, const c
         {LX_AT_PHENT, PHDR_SIZE},
         {LX_AT_PHNUM, f->phnum},
         {LX_AT_PAGESZ, LX_PAGE_SIZE},
-        {LX_AT_BASE, 0},
+        {LX_AT_BASE, img->interp_base},
         {LX_AT_FLAGS, 0},
-        {LX_AT_ENTRY, img->entry},
+        {LX_AT_ENTRY, img->prog_entry},
         {LX_AT_UID, k->opt.uid},
         {LX_AT_EUID, k->opt.uid},
         {LX_AT_GID, k->opt.gid},
@@ -367,6 +439,9 @@ int loader_exec(struct km *k, const struct cpu_ops *cpu, const char *host_path, 
         if (!mm) rc = fail(err, errsz, -LX_ENOMEM, "out of memory");
     }
     if (rc == 0) rc = elf_load_segments(mm, &f, host_path, img, err, errsz);
+    const char *interp = rc == 0 ? elf_interp(&f) : NULL;
+    if (interp && !interp[0]) rc = fail(err, errsz, -LX_ENOEXEC, "%s: bad PT_INTERP", host_path);
+    if (rc == 0 && interp) rc = elf_load_interp(k, mm, &f, host_path, interp, img, err, errsz);
     if (rc == 0)
         rc = stack_build(k, mm, &f, execfn ? execfn : host_path, argv, envp, img, err, errsz);
     /* /proc/self/exe: the model's execve calls fs_set_exe with the guest path. */

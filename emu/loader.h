@@ -1,4 +1,5 @@
-/* The ELF loader: a static (ET_EXEC or static-pie ET_DYN) ELF64 guest into a
+/* The ELF loader: an ELF64 guest (ET_EXEC, static-pie ET_DYN, or dynamically
+ * linked with its PT_INTERP interpreter found through km's sysroot) into a
  * fresh mm, and the initial stack (strings, AT_RANDOM, auxv, argc/argv/envp)
  * as Linux's binfmt_elf lays it out. Used for the first process and for
  * execve (runloop.c's exec_load hook). */
@@ -13,11 +14,13 @@
 /* Where the program starts. The caller sets the registers: PC = entry,
  * SP = sp, CPU_REG_ENTRY_FINI = 0 (no rtld fini function). */
 struct loader_image {
-    u64 entry;     /* e_entry + load bias */
-    u64 sp;        /* initial SP: points at argc */
-    u64 load_bias; /* 0 for ET_EXEC */
-    u64 phdr;      /* AT_PHDR */
-    u64 brk;       /* initial program break */
+    u64 entry;       /* where to start: the interpreter's entry, else prog_entry */
+    u64 prog_entry;  /* the program's e_entry + load bias (AT_ENTRY) */
+    u64 interp_base; /* AT_BASE: the interpreter's load bias, 0 without one */
+    u64 sp;          /* initial SP: points at argc */
+    u64 load_bias;   /* 0 for ET_EXEC */
+    u64 phdr;        /* AT_PHDR */
+    u64 brk;         /* initial program break */
 };
 
 /* Reads host_path's ELF header: *abi_out for its e_machine. 0, or -LX_ENOENT,

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kernel-model/km.h"
@@ -37,6 +38,7 @@ extern char **environ;
 
 struct main_opts {
     const char *root;
+    const char *sysroot; /* --sysroot=DIR; NULL: QEMU_LD_PREFIX or the arch's default */
     u64 seed, slice;
     bool trace;
     bool signal_target_seeded;
@@ -65,6 +67,10 @@ static void usage_print(FILE *f)
           "\n"
           "Options of run (options after PROGRAM go to PROGRAM):\n"
           "      --root=DIR      resolve the guest's absolute paths under host DIR\n"
+          "      --sysroot=DIR   a dynamically linked PROGRAM's interpreter and libraries\n"
+          "                      (any absolute path that exists there) come from DIR\n"
+          "                      (default: $QEMU_LD_PREFIX, else for another arch's\n"
+          "                      PROGRAM Debian's cross libc, /usr/<arch>-linux-gnu)\n"
           "      --seed=N        scheduler seed (default 0); same seed, same run\n"
           "      --trace[=FILE]  strace-like trace of syscalls and model events\n"
           "                      to stderr (or FILE)\n"
@@ -125,6 +131,7 @@ enum { OPT_ROOT = 256, OPT_SEED, OPT_TRACE, OPT_EVENTS, OPT_SLICE, OPT_SIGTARGET
 enum { OPT_STEP = OPT_VERSION + 1, OPT_GDB };
 
 enum { OPT_PERFETTO = OPT_VERSION + 64, OPT_VIZ };
+enum { OPT_SYSROOT = OPT_VERSION + 128 };
 
 /* Parse `run`'s options (argv[0] is "run"). Returns -1 to go on, else an
  * exit status; *first is the index of PROGRAM. */
@@ -143,6 +150,7 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         {"perfetto", required_argument, NULL, OPT_PERFETTO},
         {"viz", optional_argument, NULL, OPT_VIZ},
         {"gdb", required_argument, NULL, OPT_GDB},
+        {"sysroot", required_argument, NULL, OPT_SYSROOT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -155,6 +163,7 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
     while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_ROOT: o->root = optarg; break;
+        case OPT_SYSROOT: o->sysroot = optarg; break;
         case OPT_SEED:
             if (!parse_u64(optarg, &o->seed)) return usage_error("invalid --seed '%s'", optarg);
             break;
@@ -231,6 +240,23 @@ static bool program_find(const char *prog, char *out, size_t n)
     return stat(out, &st) == 0;
 }
 
+/* Where a dynamically linked guest's ld.so and libraries come from:
+ * --sysroot, else $QEMU_LD_PREFIX (as qemu-user), else for a guest of
+ * another arch than the host's its Debian cross libc directory if
+ * installed. NULL: none (the host's own /lib, right for the host's arch). */
+static const char *sysroot_choose(const struct main_opts *o, const struct km_abi *abi)
+{
+    if (o->sysroot) return o->sysroot;
+    const char *env = getenv("QEMU_LD_PREFIX");
+    if (env && *env) return env;
+    struct utsname u;
+    struct stat st;
+    if (uname(&u) == 0 && strcmp(u.machine, abi->name) == 0) return NULL;
+    if (abi->cross_sysroot && stat(abi->cross_sysroot, &st) == 0 && S_ISDIR(st.st_mode))
+        return abi->cross_sysroot;
+    return NULL;
+}
+
 /* km_host.diag: one line to stderr, prefixed "clonemu: " unless the
  * caller already did (the model's lines carry it, the run loop's not). */
 static void main_diag(void *ctx, const char *line)
@@ -301,6 +327,12 @@ static int main_run(const struct main_opts *o, char **argv)
         fprintf(stderr, "clonemu: --root %s: not a directory\n", o->root);
         return 2;
     }
+    const char *sysroot = sysroot_choose(o, abi);
+    if (sysroot && (stat(sysroot, &st) < 0 || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "clonemu: %s %s: not a directory\n",
+                o->sysroot ? "--sysroot" : "QEMU_LD_PREFIX", sysroot);
+        return 2;
+    }
 
     char hostname[65] = "clonemu";
     if (gethostname(hostname, sizeof hostname) < 0) strcpy(hostname, "clonemu");
@@ -313,6 +345,7 @@ static int main_run(const struct main_opts *o, char **argv)
         .uid = o->uid >= 0 ? (u32)o->uid : (u32)getuid(),
         .gid = o->gid >= 0 ? (u32)o->gid : (u32)getgid(),
         .root = o->root,
+        .sysroot = sysroot,
         .hostname = hostname,
         .signal_target_seeded = o->signal_target_seeded,
     };

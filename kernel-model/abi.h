@@ -65,6 +65,11 @@ struct km_abi {
     u64 mmap_base;        /* top-down mmap allocation starts below this */
     u64 elf_et_dyn_base;  /* where a static-pie ET_DYN is loaded */
     u64 settls_max;       /* clone SETTLS: tls >= this gives EPERM (x86-64 rule 33); 0: no rule */
+    /* Where Debian's libc6-<deb_arch>-cross puts this arch's ld.so and
+     * libraries ("/usr/aarch64-linux-gnu"): the default --sysroot for a
+     * dynamically linked guest of another arch. NULL: none. */
+    const char *cross_sysroot;
+    const char *deb_arch; /* Debian's name of the arch ("arm64") */
 
     /* syscall number table, indexed by the arch's number */
     u32 nr_count;

@@ -94,6 +94,11 @@ void files_set_cloexec(struct task *t, int fd, bool on);
  * -LX_ENOENT for "", -LX_EBADF / -LX_ENOTDIR for a bad dirfd,
  * -LX_ENAMETOOLONG if it does not fit in n. */
 int fs_guest_path(struct km *k, struct task *t, int dirfd, const char *path, char *out, size_t n);
+/* The host path of the normalised absolute guest path g: under
+ * k->opt.sysroot if it exists there (qemu-user's -L: the guest's "/lib/..."
+ * are the target's libraries), else under k->opt.root. "/" itself is
+ * always the root. -LX_ENAMETOOLONG if it does not fit. */
+int fs_resolve_abs(struct km *k, const char *g, char *out, size_t outsz);
 /* Copy a guest string (a path) into buf: 0 or -LX_EFAULT/-LX_ENAMETOOLONG. */
 int fs_read_path(struct task *t, u64 addr, char *buf, size_t n);
 /* The executable of an mm for readlink("/proc/self/exe"). The loader and

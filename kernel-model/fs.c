@@ -142,23 +142,38 @@ int fs_guest_path(struct km *k, struct task *t, int dirfd, const char *path, cha
     return fs_guest_path_nofollow(k, t, LX_AT_FDCWD, target, out, n);
 }
 
+/* prefix (trailing slashes dropped) + the absolute guest path g; "/"
+ * alone becomes the prefix itself. */
+static int fs_join(const char *prefix, const char *g, char *out, size_t outsz)
+{
+    size_t rl = strlen(prefix);
+    while (rl > 0 && prefix[rl - 1] == '/')
+        rl--; /* "/" and "/r/" become "" and "/r" */
+    const char *rest = (g[1] == '\0' && rl > 0) ? "" : g;
+    size_t gl = strlen(rest);
+    if (rl + gl + 1 > outsz) return -LX_ENAMETOOLONG;
+    memcpy(out, prefix, rl);
+    memcpy(out + rl, rest, gl + 1);
+    return 0;
+}
+
+int fs_resolve_abs(struct km *k, const char *g, char *out, size_t outsz)
+{
+    const char *sr = k->opt.sysroot;
+    if (sr && sr[0] && g[1] != '\0' && fs_join(sr, g, out, outsz) == 0) {
+        struct lx_stat st;
+        if (k->host->fs->stat(k->host->fs->ctx, out, &st, false) == 0) return 0;
+    }
+    return fs_join(k->opt.root ? k->opt.root : "", g, out, outsz);
+}
+
 int fs_host_path(struct km *k, struct task *t, int dirfd, const char *guest_path, char *out,
                  size_t outsz)
 {
     char g[KM_PATH_MAX];
     int r = fs_guest_path(k, t, dirfd, guest_path, g, sizeof(g));
     if (r < 0) return r;
-    const char *root = k->opt.root ? k->opt.root : "";
-    size_t rl = strlen(root);
-    while (rl > 0 && root[rl - 1] == '/')
-        rl--; /* "/" and "/r/" become "" and "/r" */
-    bool is_root = g[1] == '\0';
-    const char *rest = (is_root && rl > 0) ? "" : g;
-    size_t gl = strlen(rest);
-    if (rl + gl + 1 > outsz) return -LX_ENAMETOOLONG;
-    memcpy(out, root, rl);
-    memcpy(out + rl, rest, gl + 1);
-    return 0;
+    return fs_resolve_abs(k, g, out, outsz);
 }
 
 int fs_read_path(struct task *t, u64 addr, char *buf, size_t n)

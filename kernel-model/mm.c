@@ -16,6 +16,7 @@
  * prot/flags/name are merged again after every change. */
 #include "kernel-model/mm.h"
 #include "kernel-model/mm_advise.h"
+#include "kernel-model/mm_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@ struct mm_backing {
     int refs;
     u8 *host;
     u64 len;
+    const struct mm_backing_ops *ops; /* a file's pages (mm_file.c), or NULL */
+    void *ops_ctx;
 };
 
 static void mm_die(const char *what)
@@ -78,8 +81,40 @@ static void backing_put(struct mm_backing *b)
 {
     if (--b->refs > 0) return;
     if (b->refs < 0) mm_die("backing refcount underflow");
+    if (b->ops) b->ops->release(b->ops_ctx, b->host, b->len);
     munmap(b->host, b->len);
     free(b);
+}
+
+struct mm_backing *mm_backing_new(u64 len, const struct mm_backing_ops *ops, void *ctx)
+{
+    len = page_up_len(len);
+    struct mm_backing *b = len ? backing_new(len) : NULL;
+    if (b) {
+        b->ops = ops;
+        b->ops_ctx = ctx;
+    }
+    return b;
+}
+
+u8 *mm_backing_host(const struct mm_backing *b)
+{
+    return b->host;
+}
+
+u64 mm_backing_len(const struct mm_backing *b)
+{
+    return b->len;
+}
+
+void mm_backing_put(struct mm_backing *b)
+{
+    backing_put(b);
+}
+
+void *mm_backing_ctx(const struct mm_backing *b, const struct mm_backing_ops *ops)
+{
+    return b->ops == ops ? b->ops_ctx : NULL;
 }
 
 /* --- observer -------------------------------------------------------- */
@@ -245,8 +280,19 @@ static void range_remove(struct mm *mm, u64 start, u64 end)
 }
 
 /* A new vma over a fresh zeroed backing; the range must be free. */
+/* may_expand_vm: would npages more bytes exceed the mm's as_limit? */
+static bool over_limit(const struct mm *mm, u64 more)
+{
+    if (!mm->as_limit) return false;
+    u64 total = 0;
+    for (const struct vma *v = mm->vmas; v; v = v->next)
+        total += v->end - v->start;
+    return more > mm->as_limit || total > mm->as_limit - more;
+}
+
 static i64 map_fresh(struct mm *mm, u64 start, u64 len, int prot, int flags, const char *name)
 {
+    if (over_limit(mm, len)) return -LX_ENOMEM;
     struct mm_backing *b = backing_new(len);
     if (!b) return -LX_ENOMEM;
     struct vma *v = vma_new(start, start + len, prot, flags, b, 0, name);
@@ -263,6 +309,7 @@ static int vma_grow_tail(struct mm *mm, struct vma *v, u64 new_end)
 {
     struct mm_backing *b = v->backing;
     u64 old_len = v->end - v->start, new_len = new_end - v->start;
+    if (over_limit(mm, new_len - old_len)) return -LX_ENOMEM;
     if (b->refs == 1 && v->offset == 0 && b->len == old_len) {
         obs_unmap(mm, v->start, old_len);
         void *p = mremap(b->host, b->len, new_len, MREMAP_MAYMOVE);
@@ -336,6 +383,7 @@ struct mm *mm_fork(struct mm *src, int new_id)
     mm->brk = src->brk;
     mm->start_stack = src->start_stack;
     mm->exe_entry = src->exe_entry;
+    mm->as_limit = src->as_limit;
     struct vma **tail = &mm->vmas;
     for (const struct vma *s = src->vmas; s; s = s->next) {
         u64 len = s->end - s->start;
@@ -387,31 +435,51 @@ static int vma_flags_of(int flags)
     return type | LX_MAP_ANONYMOUS;
 }
 
-i64 mm_map_anon(struct mm *mm, u64 addr, u64 len, int prot, int flags, const char *name)
+/* Where a new mapping of len bytes goes (mm_map_anon's rules); a MAP_FIXED
+ * range is cleared first. The page-aligned start, or -LX_E*. */
+static i64 map_place(struct mm *mm, u64 addr, u64 *len, int prot, int flags)
 {
     bool fixed = flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE);
-    if (len == 0 || (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))) return -LX_EINVAL;
+    if (*len == 0 || (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))) return -LX_EINVAL;
     if (fixed && (addr & PAGE_MASK)) return -LX_EINVAL;
-    len = page_up_len(len);
-    if (len == 0 || len > mm->task_size) return -LX_ENOMEM;
+    *len = page_up_len(*len);
+    if (*len == 0 || *len > mm->task_size) return -LX_ENOMEM;
     if (fixed) {
-        if (addr > mm->task_size - len) return -LX_ENOMEM;
-        if (!range_is_free(mm, addr, addr + len)) {
+        if (addr > mm->task_size - *len) return -LX_ENOMEM;
+        if (!range_is_free(mm, addr, addr + *len)) {
             if (!(flags & LX_MAP_FIXED)) return -LX_EEXIST; /* MAP_FIXED_NOREPLACE alone */
-            range_remove(mm, addr, addr + len);
+            range_remove(mm, addr, addr + *len);
         }
-        i64 r = map_fresh(mm, addr, len, prot, vma_flags_of(flags), name);
-        mm_merge(mm);
-        return r;
+        return (i64)addr;
     }
     u64 hint = addr > UINT64_MAX - PAGE_MASK ? 0 : (addr + PAGE_MASK) & ~PAGE_MASK;
-    i64 start;
-    if (hint >= MM_MIN_ADDR && hint <= mm->task_size - len && range_is_free(mm, hint, hint + len))
-        start = (i64)hint;
-    else
-        start = choose_addr(mm, len);
+    if (hint >= MM_MIN_ADDR && hint <= mm->task_size - *len && range_is_free(mm, hint, hint + *len))
+        return (i64)hint;
+    return choose_addr(mm, *len);
+}
+
+i64 mm_map_anon(struct mm *mm, u64 addr, u64 len, int prot, int flags, const char *name)
+{
+    i64 start = map_place(mm, addr, &len, prot, flags);
     if (start < 0) return start;
-    return map_fresh(mm, (u64)start, len, prot, vma_flags_of(flags), name);
+    i64 r = map_fresh(mm, (u64)start, len, prot, vma_flags_of(flags), name);
+    mm_merge(mm);
+    return r;
+}
+
+i64 mm_map_backing(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct mm_backing *b,
+                   u64 off, const char *name)
+{
+    if (off & PAGE_MASK) return -LX_EINVAL;
+    i64 start = map_place(mm, addr, &len, prot, flags);
+    if (start < 0) return start;
+    if (off > b->len || len > b->len - off) mm_die("map_backing: range outside the backing");
+    struct vma *v =
+        vma_new((u64)start, (u64)start + len, prot, LX_MAP_SHARED, backing_get(b), off, name);
+    vma_insert(mm, v);
+    obs_map(mm, v);
+    mm_merge(mm);
+    return start;
 }
 
 i64 mm_map_copy(struct mm *mm, u64 addr, u64 len, int prot, const void *src, size_t srclen,

@@ -3,7 +3,9 @@
  * mm API does not know about, and call mm.c on t->mm. mmap flag and prot
  * numbers are the same on x86-64, aarch64 and s390x (LX_MAP_*, LX_PROT_*). */
 #include "kernel-model/sys.h"
+#include "kernel-model/files.h"
 #include "kernel-model/mm_advise.h"
+#include "kernel-model/mm_file.h"
 
 #define LX_MAP_TYPE            0x0f /* SHARED, PRIVATE, SHARED_VALIDATE */
 #define LX_MAP_SHARED_VALIDATE 0x03
@@ -18,13 +20,11 @@ static i64 sys_brk(struct km *k, struct task *t, const u64 a[6])
     return mm_set_brk(t->mm, a[0]);
 }
 
-/* mmap(addr, len, prot, flags, fd, off). Anonymous mappings only: a mapping
- * of a file opened by the guest returns -LX_ENODEV for now (file-backed
- * mmap needs the fd table's host file; a later issue). MAP_SHARED |
- * MAP_ANONYMOUS gets its own backing that stays shared across fork. */
+/* mmap(addr, len, prot, flags, fd, off). A file (fd) mapping goes to
+ * mm_file.c; MAP_SHARED | MAP_ANONYMOUS gets its own backing that stays
+ * shared across fork. */
 static i64 sys_mmap(struct km *k, struct task *t, const u64 a[6])
 {
-    (void)k;
     u64 addr = a[0], len = a[1], off = a[5];
     int prot = (int)a[2], flags = (int)a[3], fd = (int)a[4];
     int type = flags & LX_MAP_TYPE;
@@ -32,19 +32,24 @@ static i64 sys_mmap(struct km *k, struct task *t, const u64 a[6])
     if (type != LX_MAP_SHARED && type != LX_MAP_PRIVATE && type != LX_MAP_SHARED_VALIDATE)
         return -LX_EINVAL;
     if (len == 0 || (off & (LX_PAGE_SIZE - 1))) return -LX_EINVAL;
-    if (!(flags & LX_MAP_ANONYMOUS))
-        return fd == -1 ? -LX_EBADF : -LX_ENODEV; /* file-backed: not yet */
     if ((flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) && addr < MM_MIN_ADDR &&
         !(addr & (LX_PAGE_SIZE - 1)))
         return -LX_EPERM; /* below vm.mmap_min_addr */
+    if (!(flags & LX_MAP_ANONYMOUS)) {
+        struct km_file *f = files_lookup(t, fd);
+        if (!f) return -LX_EBADF;
+        return mm_file_map(k, t, f, addr, len, prot, flags, off);
+    }
     const char *name = (flags & LX_MAP_SHARED) ? "/dev/zero (deleted)" : "";
     if (flags & LX_MAP_STACK) name = "[anon:stack]";
     return mm_map_anon(t->mm, addr, len, prot, flags, name);
 }
 
+/* munmap: shared file pages reach their file before they go. */
 static i64 sys_munmap(struct km *k, struct task *t, const u64 a[6])
 {
     (void)k;
+    if (!(a[0] & (LX_PAGE_SIZE - 1)) && a[1] && a[0] + a[1] > a[0]) mm_file_sync(t->mm, a[0], a[1]);
     return mm_unmap(t->mm, a[0], a[1]);
 }
 

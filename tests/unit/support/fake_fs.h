@@ -19,7 +19,7 @@
 struct fake_fs_node {
     bool used, dir;
     char path[256];
-    char data[4096];
+    char data[3 * 4096]; /* three pages: room for file mappings (test_mm_file) */
     size_t size;
     u32 mode;
 };
