@@ -374,7 +374,7 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     c->sighand = (f & LX_CLONE_SIGHAND) ? sighand_get(t->sighand)
                                         : sighand_copy(k, t->sighand, f & LX_CLONE_CLEAR_SIGHAND);
     note_res(shared, copied, n, f & LX_CLONE_SIGHAND, "sighand", c->sighand->id);
-    c->sysvsem = (f & LX_CLONE_SYSVSEM) ? res_get(t->sysvsem) : res_new(k);
+    c->sysvsem = sysvsem_clone(k, t, f & LX_CLONE_SYSVSEM);
     note_res(shared, copied, n, f & LX_CLONE_SYSVSEM, "sysvsem", res_id(c->sysvsem));
     c->io = (f & LX_CLONE_IO) ? res_get(t->io) : res_new(k);
     note_res(shared, copied, n, f & LX_CLONE_IO, "io", res_id(c->io));

@@ -23,8 +23,7 @@ void task_release_resources(struct km *k, struct task *t)
     }
     sighand_put(t->sighand);
     t->sighand = NULL;
-    res_put(t->sysvsem);
-    t->sysvsem = NULL;
+    sysvsem_exit(k, t); /* exit_sem: the last sharer applies the SEM_UNDO adjustments */
     res_put(t->io);
     t->io = NULL;
     nsproxy_put(k, t->ns);

@@ -205,7 +205,7 @@ struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm 
     t->files = files_new_stdio(k);
     t->fs = fs_new(k);
     t->sighand = sighand_new(k);
-    t->sysvsem = res_new(k);
+    t->sysvsem = sysvsem_new(k);
     t->io = res_new(k);
     t->ns = nsproxy_get(k->init->ns);
     t->cred = cred_get(k->init->cred);
@@ -234,8 +234,8 @@ bool km_all_exited(const struct km *k)
 
 static const char *wait_kind_name(enum km_wait_kind w)
 {
-    static const char *const names[] = {"none",  "futex", "child", "vfork",
-                                        "sleep", "pipe",  "poll",  "pause"};
+    static const char *const names[] = {"none", "futex", "child", "vfork",   "sleep",
+                                        "pipe", "poll",  "pause", "sigwait", "sem"};
     return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
 }
 

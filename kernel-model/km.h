@@ -37,6 +37,7 @@ enum km_wait_kind {
     KM_WAIT_POLL,    /* poll/ppoll: any file state change */
     KM_WAIT_PAUSE,   /* pause/sigsuspend: only a signal wakes it */
     KM_WAIT_SIGWAIT, /* rt_sigtimedwait: re-run when a signal arrives */
+    KM_WAIT_SEM,     /* semop: key = the semaphore set's wait key; re-run on a change */
 };
 
 struct km_wait {
@@ -67,8 +68,11 @@ struct sighand {
         u64 handler, flags, restorer, mask;
     } action[LX_NSIG];
 };
-struct sysvsem {
+struct sem_undo;
+struct sysvsem { /* sem_undo_list (sysv_sem.c) */
     int refs, id;
+    bool has_list;         /* Linux would have one: SEM_UNDO used, or shared by CLONE_SYSVSEM */
+    struct sem_undo *undo; /* one entry per semaphore set with adjustments */
 };
 struct io_ctx {
     int refs, id;

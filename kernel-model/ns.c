@@ -72,6 +72,7 @@ void km_ns_put(struct km *k, struct km_ns *n)
         struct pid_ns *p = (struct pid_ns *)n;
         if (p->parent) km_ns_put(k, &p->parent->ns);
     }
+    if (n->type == KM_NS_IPC) ipcns_free_sets((struct ipc_ns *)n);
     if (n->owner) km_ns_put(k, &n->owner->ns); /* a user ns: its parent */
     free(n);
 }
@@ -179,6 +180,8 @@ struct nsproxy *nsproxy_new_initial(struct km *k)
             ns->ns[i] = uts_new(k, NULL, NULL, k->opt.hostname, NULL);
         else if (i == KM_NS_PID)
             ns->ns[i] = &pidns_new_initial(k)->ns;
+        else if (i == KM_NS_IPC)
+            ns->ns[i] = ipcns_new(k, NULL, true, NULL);
         else if (i != KM_NS_USER) /* the user namespace hangs off the credentials */
             ns->ns[i] = plain_ns_new(k, NULL, (enum km_ns_type)i, true, NULL);
     }
@@ -222,6 +225,8 @@ struct nsproxy *nsproxy_copy(struct km *k, const struct task *by, const struct n
             ns->ns[ty] = uts_new(k, by, (const struct uts_ns *)o, NULL, owner);
         else if (ty == KM_NS_PID)
             ns->ns[ty] = &pidns_create(k, by, (struct pid_ns *)o, owner)->ns;
+        else if (ty == KM_NS_IPC)
+            ns->ns[ty] = ipcns_new(k, by, false, owner);
         else
             ns->ns[ty] = plain_ns_new(k, by, ty, false, owner);
     }

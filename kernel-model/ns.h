@@ -65,6 +65,13 @@ struct pid_ns {
     bool adding;               /* PIDNS_ADDING: cleared when its init dies */
 };
 
+struct sem_array;
+struct ipc_ns {
+    struct km_ns ns;
+    struct sem_array *sems; /* System V semaphore sets (sysv_sem.c) */
+    int next_seq;
+};
+
 /* ns.c: common part, nsproxy, uts */
 const char *km_ns_type_name(enum km_ns_type type);
 /* Fill the common part (refs 1, id, inum); a non-initial one emits
@@ -148,6 +155,15 @@ void pidns_exit_notify(struct km *k, struct task *t);
  * kernel) is dropped. */
 bool pidns_init_ignores(struct km *k, const struct task *sender, const struct task *target,
                         int sig);
+
+/* sysv_sem.c */
+struct km_ns *ipcns_new(struct km *k, const struct task *by, bool initial, struct user_ns *owner);
+void ipcns_free_sets(struct ipc_ns *ns);
+struct sysvsem *sysvsem_new(struct km *k);
+/* The child's undo list: the parent's, shared (CLONE_SYSVSEM), or a new one. */
+struct sysvsem *sysvsem_clone(struct km *k, struct task *parent, bool share);
+/* t stops using its undo list (exit, unshare); the last user applies it. */
+void sysvsem_exit(struct km *k, struct task *t);
 
 /* ns_user.c: user namespaces, id maps, capabilities */
 static inline int userns_level(const struct user_ns *u)

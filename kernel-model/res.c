@@ -98,7 +98,7 @@ void sighand_put(struct sighand *s)
     if (s && --s->refs == 0) free(s);
 }
 
-/* sysvsem and io_ctx share the {refs, id} layout. */
+/* io_ctx (and the sysvsem token's head) share the {refs, id} layout. */
 struct res_token {
     int refs, id;
 };

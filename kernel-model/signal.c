@@ -265,6 +265,7 @@ i64 km_interrupted_result(enum km_wait_kind w)
     switch (w) {
     case KM_WAIT_SIGWAIT: return -LX_EINTR;
     case KM_WAIT_PAUSE:
+    case KM_WAIT_SEM:
     case KM_WAIT_POLL: return -LX_ERESTARTNOHAND;
     case KM_WAIT_SLEEP: return -LX_ERESTART_RESTARTBLOCK;
     default: return -LX_ERESTARTSYS;

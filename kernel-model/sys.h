@@ -29,6 +29,7 @@ extern const struct km_sys_entry
 extern const struct km_sys_entry km_sys_signal[];
 extern const struct km_sys_entry km_sys_ns[];   /* sys_ns.c: unshare, setns */
 extern const struct km_sys_entry km_sys_cred[]; /* sys_cred.c: ids, groups, capabilities */
+extern const struct km_sys_entry km_sys_sem[];  /* sysv_sem.c: semget, semop, semctl */
 
 const struct km_sys_entry *km_sys_lookup(enum lx_sysno n);
 

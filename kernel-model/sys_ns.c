@@ -87,6 +87,10 @@ static i64 sys_unshare(struct km *k, struct task *t, const u64 a[6])
         files_put(k, t->files);
         t->files = n;
     }
+    if (f & (LX_CLONE_SYSVSEM | LX_CLONE_NEWIPC)) { /* "equivalent to exit": exit_sem */
+        sysvsem_exit(k, t);
+        t->sysvsem = sysvsem_new(k);
+    }
     if (f & LX_CLONE_NEWUSER) { /* unshare_userns: new credentials first */
         struct cred *c = cred_dup(t->cred);
         userns_create(k, t, c);
@@ -245,7 +249,7 @@ static bool may_inspect(const struct task *t, const struct task *x)
 /* The SysV undo list: shared (CLONE_SYSVSEM) or none (compares equal). */
 static u64 undo_list_id(const struct task *x)
 {
-    return x->sysvsem && x->sysvsem->refs > 1 ? (u64)x->sysvsem->id : 0;
+    return x->sysvsem && (x->sysvsem->has_list || x->sysvsem->refs > 1) ? (u64)x->sysvsem->id : 0;
 }
 
 static i64 sys_kcmp(struct km *k, struct task *t, const u64 a[6])

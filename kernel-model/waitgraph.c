@@ -123,6 +123,7 @@ static void wg_describe(struct km *k, struct task *t, struct wg_node *n, char *w
     case KM_WAIT_PIPE: wg_pipe(k, t, n, what, wsz, who, sz); return;
     case KM_WAIT_SLEEP: snprintf(what, wsz, "a timer"); return;
     case KM_WAIT_POLL: snprintf(what, wsz, "poll: a change on one of its fds"); return;
+    case KM_WAIT_SEM: snprintf(what, wsz, "a System V semaphore operation (semop)"); return;
     case KM_WAIT_PAUSE:
     case KM_WAIT_SIGWAIT:
         snprintf(what, wsz, "a signal (%s)",
