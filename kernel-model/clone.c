@@ -74,6 +74,9 @@ RULE(LX_EINVAL, set_tid_no_init,
 RULE(LX_EPERM, set_tid_needs_cap,
      "clone3: set_tid needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (since 5.5/5.9)")
 RULE(LX_EEXIST, set_tid_taken, "clone3: a set_tid entry is already in use (since 5.5)")
+RULE(LX_EINVAL, newpid_userns_outside,
+     "CLONE_NEWPID: the new user namespace is not at or below the owner of the parent pid "
+     "namespace (after setns into another user namespace) (since 3.8)")
 RULE(LX_ENOMEM, pidns_dead,
      "the init of the pid namespace has exited: no more processes can join it (since 3.4)")
 RULE(LX_EMFILE, pidfd_emfile, "CLONE_PIDFD: no free file descriptor (since 5.2)")
@@ -248,6 +251,10 @@ static void clone_rules_walk(struct km *k, struct task *t, const struct kernel_c
             ns_needs_cap_sys_admin);
     REFUSES((f & LX_CLONE_NEWIPC) && (f & LX_CLONE_SYSVSEM), newipc_and_sysvsem);
     REFUSES((f & LX_CLONE_NEWPID) && pfc != t->pidns, newpid_after_unshare);
+    /* create_pid_namespace: in_userns(parent's owner, the child's userns);
+     * a NEWUSER namespace is a child of the caller's, so the caller's decides */
+    REFUSES((f & LX_CLONE_NEWPID) && !userns_within(pfc->ns.owner, t->cred->user_ns),
+            newpid_userns_outside);
     REFUSES((f & LX_CLONE_NEWPID) && pfc->level + 1 > LX_MAX_PID_NS_LEVEL, pidns_depth);
     REFUSES((f & LX_CLONE_SETTLS) && t->abi->settls_max && a->tls >= t->abi->settls_max,
             settls_out_of_range);

@@ -183,6 +183,8 @@ u32 km_make_kgid(const struct user_ns *ns, u32 id);
  * ancestor below c's own namespace). */
 bool km_ns_capable(const struct cred *c, const struct user_ns *ns, int cap);
 bool km_capable(const struct cred *c, int cap); /* in the initial namespace */
+/* in_userns: u is anc or one of its descendants (NULL: the initial one). */
+bool userns_within(const struct user_ns *anc, const struct user_ns *u);
 /* create_user_ns: 0, -LX_ENOSPC (parent level > 32) or -LX_EPERM (the
  * creator's euid/egid are unmapped in its namespace). Pure. */
 int userns_may_create(const struct cred *c);

@@ -85,6 +85,13 @@ bool km_capable(const struct cred *c, int cap)
     return km_ns_capable(c, NULL, cap);
 }
 
+bool userns_within(const struct user_ns *anc, const struct user_ns *u)
+{
+    while (userns_level(u) > userns_level(anc))
+        u = u->parent;
+    return u == anc;
+}
+
 int userns_may_create(const struct cred *c)
 {
     if (userns_level(c->user_ns) > LX_MAX_PID_NS_LEVEL) return -LX_ENOSPC;

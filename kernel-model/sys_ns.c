@@ -42,7 +42,10 @@ static const struct unshare_rule *unshare_refusal(struct task *t, u64 f)
                         "unshare: CLONE_NEWPID while pid_ns_for_children is already not the "
                         "active pid namespace (U9)"},
         pid_depth = {LX_ENOSPC, "unshare_pidns_depth",
-                     "unshare: more than 32 nested pid namespaces (U9)"};
+                     "unshare: more than 32 nested pid namespaces (U9)"},
+        pid_userns = {LX_EINVAL, "unshare_newpid_userns_outside",
+                      "unshare: CLONE_NEWPID from a user namespace not at or below the owner "
+                      "of the current pid namespace (U9)"};
     const u64 allowed = LX_CLONE_THREAD | LX_CLONE_FS | LX_CLONE_NEWNS | LX_CLONE_SIGHAND |
                         LX_CLONE_VM | LX_CLONE_FILES | LX_CLONE_SYSVSEM | LX_CLONE_NEWUTS |
                         LX_CLONE_NEWIPC | LX_CLONE_NEWNET | LX_CLONE_NEWUSER | LX_CLONE_NEWPID |
@@ -60,6 +63,8 @@ static const struct unshare_rule *unshare_refusal(struct task *t, u64 f)
         return &cap;
     const struct pid_ns *pfc = nsproxy_pid_for_children(t->ns);
     if ((f & LX_CLONE_NEWPID) && pfc != t->pidns) return &newpid_twice;
+    if ((f & LX_CLONE_NEWPID) && !userns_within(pfc->ns.owner, t->cred->user_ns))
+        return &pid_userns;
     if ((f & LX_CLONE_NEWPID) && pfc->level + 1 > LX_MAX_PID_NS_LEVEL) return &pid_depth;
     return NULL;
 }

@@ -98,6 +98,22 @@ static void test_setns_pidfd(void)
     CHECK(fd2 == -LX_ESRCH, "the parent is not visible from A's pid namespace");
     fake_shutdown(&K);
 
+    /* Row 31: a pid namespace owned by a user namespace the caller is not in
+     * (or below) cannot get a child pid namespace from it. */
+    t = boot();
+    a = child(t, LX_CLONE_NEWUSER | LX_CLONE_NEWPID);
+    fd = (int)sys(t, NR_PIDFD_OPEN, (u64)a->tid, 0, 0, 0, 0);
+    CHECK(sys(t, NR_SETNS, (u64)fd, LX_CLONE_NEWPID, 0, 0, 0) == 0,
+          "the owner of A's user namespace may join A's pid namespace (for children)");
+    struct task *c = child(t, 0);
+    CHECK(c && c->pidns == a->pidns && c->cred->user_ns == NULL, "its child is in it");
+    CHECK(c && sys(c, NR_CLONE, LX_CLONE_NEWPID | LX_SIGCHLD, 0, 0, 0, 0) == -LX_EINVAL,
+          "CLONE_NEWPID there from the initial user namespace is EINVAL");
+    CHECK(c && sys(c, NR_CLONE, LX_CLONE_NEWPID | LX_CLONE_NEWUSER | LX_SIGCHLD, 0, 0, 0, 0) ==
+                   -LX_EINVAL,
+          "a new user namespace below the initial one does not help");
+    fake_shutdown(&K);
+
     /* unprivileged: EPERM */
     t = boot();
     a = child(t, LX_CLONE_NEWUTS);
