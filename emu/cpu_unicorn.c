@@ -104,7 +104,21 @@ struct engine {
     bool dbg_hooked; /* the UC_HOOK_CODE of debugging is installed */
     u64 insns;       /* instructions started in this run (debugging only) */
     bool dbg_stop;   /* the code hook stopped the run */
+    /* Ranges ever mapped executable (their translated blocks must go
+     * before the engine serves another mm); nx > ENGINE_XRANGES: too many
+     * to track, the engine is closed instead of pooled. */
+    struct {
+        u64 lo, hi;
+    } xr[8];
+    int nx;
 };
+
+#define ENGINE_XRANGES 8
+/* Closed engines kept for the next mm of the same arch (engine_release):
+ * uc_open and its first use cost 3-6 ms, most of a fork. */
+#define ENGINE_POOL_MAX 4
+static struct engine *engine_pool[ENGINE_POOL_MAX];
+static int engine_pool_n;
 
 /* cpu_ops.set_debug: the debugger's request for the next runs. */
 static const struct cpu_debug *ucx_dbg;
@@ -361,15 +375,13 @@ static struct engine *engine_of(struct mm *mm)
 
 static void engine_map(struct engine *e, u64 start, u64 len, int prot, u8 *host);
 
-/* A new engine for mm with every existing vma mapped, except those
- * overlapping [skip, skip + skip_len) (the mapping being announced). */
-static struct engine *engine_new(struct mm *mm, const struct uarch *ua, u64 skip, u64 skip_len)
+/* A fresh engine of that arch: hooks installed, registers at reset. */
+static struct engine *engine_open(const struct uarch *ua)
 {
     struct engine *e = calloc(1, sizeof(*e));
     if (!e) return NULL;
     uc_err err = uc_open(ua->arch, ua->mode, &e->uc);
     if (err) die_uc("uc_open", err);
-    e->mm = mm;
     e->ua = ua;
     ua->setup(e->uc);
     uc_hook h;
@@ -387,6 +399,31 @@ static struct engine *engine_new(struct mm *mm, const struct uarch *ua, u64 skip
     err = uc_context_alloc(e->uc, &e->reset);
     if (!err) err = uc_context_save(e->uc, e->reset);
     if (err) die_uc("uc_context_save", err);
+    return e;
+}
+
+/* A pooled engine of that arch (engine_release emptied it), or NULL. */
+static struct engine *engine_from_pool(const struct uarch *ua)
+{
+    for (int i = engine_pool_n - 1; i >= 0; i--) {
+        struct engine *e = engine_pool[i];
+        if (e->ua != ua) continue;
+        engine_pool[i] = engine_pool[--engine_pool_n];
+        if (ucx_dbg_on) engine_hook_debug(e);
+        return e;
+    }
+    return NULL;
+}
+
+/* An engine (pooled or fresh) for mm with every existing vma mapped,
+ * except those overlapping [skip, skip + skip_len) (the mapping being
+ * announced). */
+static struct engine *engine_new(struct mm *mm, const struct uarch *ua, u64 skip, u64 skip_len)
+{
+    struct engine *e = engine_from_pool(ua);
+    if (!e) e = engine_open(ua);
+    if (!e) return NULL;
+    e->mm = mm;
     mm->cpu_priv = e;
     for (struct vma *v = mm->vmas; v; v = v->next) {
         if (v->start < skip + skip_len && skip < v->end) continue;
@@ -407,10 +444,23 @@ static struct engine *engine_get(struct mm *mm, const struct uarch *ua)
     return engine_new(mm, ua, 0, 0);
 }
 
-static void engine_destroy(struct engine *e)
+/* The mm is gone (every mapping was unmapped before its destroy): keep
+ * the engine for the next mm of its arch, without the blocks it translated
+ * (guest addresses are its physical addresses: a new mm's code at the same
+ * address must not hit them), or close it when the pool is full. */
+static void engine_release(struct engine *e)
 {
     for (struct uctx *c = e->ctxs; c; c = c->next)
         c->eng = NULL;
+    e->ctxs = e->live = NULL;
+    e->mm = NULL;
+    if (e->nx <= ENGINE_XRANGES && engine_pool_n < ENGINE_POOL_MAX) {
+        for (int i = 0; i < e->nx; i++)
+            uc_ctl_remove_cache(e->uc, e->xr[i].lo, e->xr[i].hi);
+        e->nx = 0;
+        engine_pool[engine_pool_n++] = e;
+        return;
+    }
     uc_context_free(e->reset);
     uc_close(e->uc);
     if (e->cs_open) cs_close(&e->cs);
@@ -439,8 +489,22 @@ static void engine_each_region(struct engine *e, u64 start, u64 len, int prot, b
     uc_free(r);
 }
 
+/* Remember [start, start + len) as holding translated code, if prot lets it. */
+static void engine_note_exec(struct engine *e, u64 start, u64 len, int prot)
+{
+    if (!(prot & UC_PROT_EXEC) || e->nx > ENGINE_XRANGES) return;
+    for (int i = 0; i < e->nx; i++)
+        if (e->xr[i].lo <= start && start + len <= e->xr[i].hi) return;
+    if (e->nx < ENGINE_XRANGES) {
+        e->xr[e->nx].lo = start;
+        e->xr[e->nx].hi = start + len;
+    }
+    e->nx++;
+}
+
 static void engine_map(struct engine *e, u64 start, u64 len, int prot, u8 *host)
 {
+    engine_note_exec(e, start, len, prot);
     u32 perms = (u32)prot & UC_PROT_ALL; /* LX_PROT_* and UC_PROT_* share bits */
     uc_err err = uc_mem_map_ptr(e->uc, start, len, perms, host);
     if (err == UC_ERR_MAP) { /* overlaps an old mapping: replace it */
@@ -469,6 +533,7 @@ static void obs_protect(void *ctx, struct mm *mm, u64 start, u64 len, int prot)
 {
     (void)ctx;
     struct engine *e = engine_of(mm);
+    if (e) engine_note_exec(e, start, len, prot);
     if (e && uc_mem_protect(e->uc, start, len, (u32)prot & UC_PROT_ALL))
         engine_each_region(e, start, len, prot, false);
 }
@@ -477,7 +542,7 @@ static void obs_destroy(void *ctx, struct mm *mm)
 {
     (void)ctx;
     struct engine *e = engine_of(mm);
-    if (e) engine_destroy(e);
+    if (e) engine_release(e);
     mm->cpu_priv = NULL;
 }
 
