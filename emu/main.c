@@ -22,6 +22,7 @@
 #include "emu/commands.h"
 #include "emu/gdbstub.h"
 #include "emu/hostfs_posix.h"
+#include "emu/hostfs_ro.h"
 #include "emu/sinks.h"
 #include "emu/step.h"
 #include "emu/viz_sinks.h"
@@ -51,7 +52,12 @@ struct main_opts {
     const char *step_kinds; /* NULL: every kind */
     long gdb_port;          /* --gdb PORT; -1: none */
     long uid, gid;          /* --uid/--gid of the first guest process; -1: clonemu's own */
+    u64 max_tasks, max_memory, max_insns; /* 0: no limit */
+    double timeout;                       /* --timeout seconds; 0: none */
+    bool read_only;                       /* --read-only */
 };
+
+#define DEFAULT_MAX_TASKS 4096
 
 enum { OPT_UID = 1024, OPT_GID };
 
@@ -93,15 +99,24 @@ static void usage_print(FILE *f)
           "                      real, effective and saved ids of the first guest\n"
           "                      process (default: clonemu's own); only uid 0 starts\n"
           "                      with capabilities, in the initial user namespace\n"
+          "      --max-tasks=N   clone/fork fail with EAGAIN when N tasks are alive\n"
+          "                      (default 4096; 0: no limit), as at kernel.threads-max\n"
+          "      --max-memory=BYTES  mmap/brk/mremap fail with ENOMEM beyond BYTES of\n"
+          "                      address space per process (RLIMIT_AS; K, M, G suffixes)\n"
+          "      --timeout=SECONDS  stop the run after SECONDS of wall-clock time (exit 124)\n"
+          "      --max-insns=N   stop the run after N basic blocks of guest code, all tasks\n"
+          "                      together (exit 124)\n"
+          "      --read-only     the guest may read the file system but every write to it\n"
+          "                      (open for writing, mkdir, unlink, rename...) fails with EROFS\n"
           "      --gdb=PORT      wait for gdb-multiarch on 127.0.0.1:PORT (0: any free\n"
           "                      port, printed) before the first instruction; tasks\n"
           "                      are its threads (x86-64, aarch64)\n"
           "  -h, --help          display this help and exit\n"
           "      --version       output version information and exit\n"
           "\n"
-          "Exit status: PROGRAM's (128+N if signal N killed it); 125 on a deadlock (the\n"
-          "wait graph is printed), 126 if PROGRAM cannot be run, 127 if not found,\n"
-          "2 for bad usage.\n"
+          "Exit status: PROGRAM's (128+N if signal N killed it); 124 when --timeout or\n"
+          "--max-insns stops the run; 125 on a deadlock (the wait graph is printed), 126\n"
+          "if PROGRAM cannot be run, 127 if not found, 2 for bad usage.\n"
           "\n"
           "Example: clonemu run --trace build/samples/aarch64/pthreads_counter\n"
           "Full documentation: man clonemu (docs/clonemu.1)\n",
@@ -132,6 +147,31 @@ enum { OPT_STEP = OPT_VERSION + 1, OPT_GDB };
 
 enum { OPT_PERFETTO = OPT_VERSION + 64, OPT_VIZ };
 enum { OPT_SYSROOT = OPT_VERSION + 128 };
+enum {
+    OPT_MAX_TASKS = OPT_VERSION + 192,
+    OPT_MAX_MEMORY,
+    OPT_TIMEOUT,
+    OPT_MAX_INSNS,
+    OPT_READ_ONLY
+};
+
+/* BYTES with an optional K, M, G or T suffix (powers of 1024). */
+static bool parse_bytes(const char *s, u64 *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-') return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    const char *units = "KMGT";
+    const char *u = *end ? strchr(units, *end) : NULL;
+    if (errno || (*end && (!u || end[1]))) return false;
+    for (int i = u ? (int)(u - units) + 1 : 0; i > 0; i--) {
+        if (v > ~0ULL / 1024) return false;
+        v *= 1024;
+    }
+    *out = v;
+    return true;
+}
 
 /* Parse `run`'s options (argv[0] is "run"). Returns -1 to go on, else an
  * exit status; *first is the index of PROGRAM. */
@@ -151,12 +191,22 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         {"viz", optional_argument, NULL, OPT_VIZ},
         {"gdb", required_argument, NULL, OPT_GDB},
         {"sysroot", required_argument, NULL, OPT_SYSROOT},
+        {"max-tasks", required_argument, NULL, OPT_MAX_TASKS},
+        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-insns", required_argument, NULL, OPT_MAX_INSNS},
+        {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    *o = (struct main_opts){
-        .root = "", .seed = 0, .slice = 20000, .gdb_port = -1, .uid = -1, .gid = -1};
+    *o = (struct main_opts){.root = "",
+                            .seed = 0,
+                            .slice = 20000,
+                            .gdb_port = -1,
+                            .uid = -1,
+                            .gid = -1,
+                            .max_tasks = DEFAULT_MAX_TASKS};
     opterr = 0; /* our own messages, naming clonemu, not "run" */
     optind = 1;
     int c;
@@ -164,6 +214,26 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         switch (c) {
         case OPT_ROOT: o->root = optarg; break;
         case OPT_SYSROOT: o->sysroot = optarg; break;
+        case OPT_MAX_TASKS:
+            if (!parse_u64(optarg, &o->max_tasks))
+                return usage_error("invalid --max-tasks '%s' (a number of tasks)", optarg);
+            break;
+        case OPT_MAX_MEMORY:
+            if (!parse_bytes(optarg, &o->max_memory))
+                return usage_error("invalid --max-memory '%s' (bytes, K/M/G/T suffix)", optarg);
+            break;
+        case OPT_MAX_INSNS:
+            if (!parse_u64(optarg, &o->max_insns))
+                return usage_error("invalid --max-insns '%s' (a number of basic blocks)", optarg);
+            break;
+        case OPT_TIMEOUT: {
+            char *end;
+            o->timeout = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->timeout >= 0) || o->timeout > 1e9)
+                return usage_error("invalid --timeout '%s' (seconds)", optarg);
+            break;
+        }
+        case OPT_READ_ONLY: o->read_only = true; break;
         case OPT_SEED:
             if (!parse_u64(optarg, &o->seed)) return usage_error("invalid --seed '%s'", optarg);
             break;
@@ -348,6 +418,8 @@ static int main_run(const struct main_opts *o, char **argv)
         .sysroot = sysroot,
         .hostname = hostname,
         .signal_target_seeded = o->signal_target_seeded,
+        .max_tasks = o->max_tasks,
+        .max_memory = o->max_memory,
     };
     struct km_hostfs fs;
     if (hostfs_posix_init(&fs) < 0) return 1;
@@ -356,9 +428,11 @@ static int main_run(const struct main_opts *o, char **argv)
         hostfs_posix_fini(&fs);
         return 1;
     }
+    if (o->read_only) hostfs_read_only(&fs);
     struct km_host host = {.fs = &fs, .diag = main_diag};
     runloop_host_init(&host, k); /* the CPU hooks; before km_init */
     km_init(k, &kopt, &host);
+    runloop_set_limits(o->timeout, o->max_insns);
 
     struct sink_file trace = {0}, events = {0};
     struct viz_sinks vz = {.perfetto = o->perfetto, .feed = o->feed};

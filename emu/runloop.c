@@ -12,8 +12,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEADLOCK_STATUS 125
+#define LIMIT_STATUS    124 /* --timeout, --max-insns: as timeout(1) */
+
+/* --timeout / --max-insns (runloop_set_limits) and what the run used. */
+static struct {
+    double timeout_s;   /* 0: none */
+    u64 max_blocks;     /* 0: none */
+    u64 blocks;         /* executed so far */
+    struct timespec t0; /* runloop_run's start */
+} limits;
+
+void runloop_set_limits(double timeout_s, u64 max_blocks)
+{
+    limits.timeout_s = timeout_s;
+    limits.max_blocks = max_blocks;
+}
+
+/* The limit the run has reached: a message for stderr, or NULL. */
+static const char *limit_reached(void)
+{
+    if (limits.max_blocks && limits.blocks >= limits.max_blocks)
+        return "--max-insns reached (basic blocks executed by all tasks)";
+    if (limits.timeout_s > 0) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double el = (double)(now.tv_sec - limits.t0.tv_sec) +
+                    (double)(now.tv_nsec - limits.t0.tv_nsec) / 1e9;
+        if (el >= limits.timeout_s) return "--timeout reached (wall-clock seconds)";
+    }
+    return NULL;
+}
 
 /* The km the host hooks act on (runloop_host_init). One per process. */
 static struct km *runloop_km;
@@ -53,6 +84,15 @@ static void runloop_diag(struct km *k, const char *fmt, ...)
         k->host->diag(k->host->ctx, line);
     else
         fprintf(stderr, "clonemu: %s\n", line);
+}
+
+/* Live guest tasks, for the limit message. */
+static int km_live_count(const struct km *k)
+{
+    int n = 0;
+    for (const struct task *t = k->tasks; t; t = t->all_next)
+        if (t != k->init && t->state < TASK_ZOMBIE) n++;
+    return n;
 }
 
 /* Registers of a freshly loaded program (binfmt_elf start_thread). */
@@ -152,6 +192,7 @@ static int host_exec_load(void *ctx, struct task *t, const char *host_path, char
         return rc;
     }
     set_entry_regs(cpu, t, &img);
+    mm->as_limit = k->opt.max_memory;
     *mm_out = mm;
     return 0;
 }
@@ -188,6 +229,7 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
         fprintf(stderr, "clonemu: %s\n", err);
         return rc;
     }
+    mm->as_limit = k->opt.max_memory; /* --max-memory, for the guest's own mappings */
     struct task *t = km_spawn_initial(k, abi, mm);
     if (!t) {
         fprintf(stderr, "clonemu: cannot create the initial task\n");
@@ -231,12 +273,15 @@ static void run_slice(struct km *k, struct task *t, bool entered)
     }
     u64 budget = km_sched_slice(k);
     if (budget == 0) budget = 1;
+    if (limits.max_blocks && budget > limits.max_blocks - limits.blocks)
+        budget = limits.max_blocks - limits.blocks;
     const struct runloop_debugger *dbg = runloop_dbg;
     while (budget > 0) {
         struct cpu_stop s;
         if (dbg && cpu->set_debug) cpu->set_debug(dbg->prepare(dbg->ctx, t));
         cpu->run(t, budget, &s);
         km_account(k, t, s.blocks);
+        limits.blocks += s.blocks;
         budget -= s.blocks < budget ? s.blocks : budget;
         if (s.kind == CPU_STOP_SLICE_END) return;
         if (s.kind == CPU_STOP_DEBUG) {
@@ -286,7 +331,11 @@ static int report_deadlock(struct km *k)
 
 int runloop_run(struct km *k)
 {
+    clock_gettime(CLOCK_MONOTONIC, &limits.t0);
+    limits.blocks = 0;
+    const char *limit = NULL;
     for (;;) {
+        if ((limits.timeout_s > 0 || limits.max_blocks) && (limit = limit_reached())) break;
         struct task *t = km_sched_next(k);
         if (!t) break;
         task_get(t); /* the task may exit (and be reaped) during its slice */
@@ -308,7 +357,12 @@ int runloop_run(struct km *k)
         task_put(k, t);
     }
     int status;
-    if (!km_all_exited(k)) {
+    if (limit) {
+        fprintf(stderr,
+                "clonemu: %s: the run is stopped, %d task(s) still alive (exit status %d)\n", limit,
+                km_live_count(k), LIMIT_STATUS);
+        status = LIMIT_STATUS;
+    } else if (!km_all_exited(k)) {
         status = report_deadlock(k);
     } else {
         int st = k->initial_status;

@@ -25,6 +25,11 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
  * after printing "clonemu: deadlock: ..." when live tasks are all blocked. */
 int runloop_run(struct km *k);
 
+/* Budgets for the next runloop_run (0: none): wall-clock seconds and
+ * basic blocks executed by all tasks together. When one is used up the
+ * run stops with a message on stderr and runloop_run returns 124. */
+void runloop_set_limits(double timeout_s, u64 max_blocks);
+
 /* The CPU backend that runs guests of abi (NULL: none), for --step and
  * the gdb stub, which read registers and disassemble through it. */
 struct cpu_ops;

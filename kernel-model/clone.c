@@ -58,6 +58,8 @@ RULE(LX_ENOSPC, userns_depth, "CLONE_NEWUSER: more than 32 nested user namespace
 RULE(LX_EPERM, userns_creator_unmapped,
      "CLONE_NEWUSER: the caller's euid or egid has no mapping in its user namespace (since 3.8)")
 RULE(LX_EAGAIN, rlimit_nproc, "RLIMIT_NPROC reached for the real user id")
+RULE(LX_EAGAIN, threads_max,
+     "the system-wide task limit (kernel.threads-max; clonemu run --max-tasks) is reached")
 RULE(LX_EPERM, ns_needs_cap_sys_admin, "CLONE_NEW* (except NEWUSER) needs CAP_SYS_ADMIN")
 RULE(LX_EINVAL, newipc_and_sysvsem, "CLONE_NEWIPC together with CLONE_SYSVSEM")
 RULE(LX_EINVAL, newpid_after_unshare,
@@ -169,6 +171,15 @@ i64 km_clone3_copy_in(struct km *k, struct task *t, u64 uargs, u64 size,
     return 0;
 }
 
+/* Live tasks (not yet zombies), the modelled init aside: nr_threads. */
+static u64 km_live_tasks(const struct km *k)
+{
+    u64 n = 0;
+    for (const struct task *p = k->tasks; p; p = p->all_next)
+        if (p != k->init && p->state < TASK_ZOMBIE) n++;
+    return n;
+}
+
 static bool range_is_user(const struct task *t, u64 start, u64 len)
 {
     return start + len >= start && start + len <= t->abi->task_size;
@@ -244,6 +255,7 @@ static void clone_rules_walk(struct km *k, struct task *t, const struct kernel_c
                 procs++;
         REFUSES(procs >= t->tg->rlim_nproc, rlimit_nproc);
     }
+    REFUSES(k->opt.max_tasks && km_live_tasks(k) >= k->opt.max_tasks, threads_max);
     /* CAP_SYS_ADMIN in the child's user namespace: a new user namespace
      * makes its creator fully capable there. */
     REFUSES((f & (LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER)) && !(f & LX_CLONE_NEWUSER) &&

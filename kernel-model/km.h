@@ -95,7 +95,9 @@ struct km_ns;
 struct pid_ns;
 struct nsproxy {
     int refs, id;
-    struct km_ns *ns[KM_NS_NTYPES]; /* by enum km_ns_type; [KM_NS_USER] unused */
+    struct km_ns *ns[KM_NS_NTYPES]; /* by enum km_ns_type; [KM_NS_USER] unused;
+                                     * [KM_NS_TIME]: time_for_children */
+    struct km_ns *time_ns;          /* the active time namespace */
 };
 struct user_ns;
 /* Credentials (copy on write: a task that changes them gets its own).
@@ -231,6 +233,12 @@ struct km_options {
     const char *sysroot;
     const char *hostname;
     bool signal_target_seeded; /* --signal-target=seeded */
+    /* --max-tasks: live tasks beyond which clone/fork fail with EAGAIN, as
+     * at kernel.threads-max (0: no limit) */
+    u64 max_tasks;
+    /* --max-memory: bytes of address space per mm beyond which mmap, brk
+     * and mremap fail with ENOMEM, as at RLIMIT_AS (0: no limit) */
+    u64 max_memory;
 };
 
 struct km {

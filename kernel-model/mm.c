@@ -279,9 +279,20 @@ static void range_remove(struct mm *mm, u64 start, u64 end)
     }
 }
 
+/* may_expand_vm: would `more` bytes exceed the mm's as_limit? */
+static bool over_limit(const struct mm *mm, u64 more)
+{
+    if (!mm->as_limit) return false;
+    u64 total = 0;
+    for (const struct vma *v = mm->vmas; v; v = v->next)
+        total += v->end - v->start;
+    return more > mm->as_limit || total > mm->as_limit - more;
+}
+
 /* A new vma over a fresh zeroed backing; the range must be free. */
 static i64 map_fresh(struct mm *mm, u64 start, u64 len, int prot, int flags, const char *name)
 {
+    if (over_limit(mm, len)) return -LX_ENOMEM;
     struct mm_backing *b = backing_new(len);
     if (!b) return -LX_ENOMEM;
     struct vma *v = vma_new(start, start + len, prot, flags, b, 0, name);
@@ -298,6 +309,7 @@ static int vma_grow_tail(struct mm *mm, struct vma *v, u64 new_end)
 {
     struct mm_backing *b = v->backing;
     u64 old_len = v->end - v->start, new_len = new_end - v->start;
+    if (over_limit(mm, new_len - old_len)) return -LX_ENOMEM;
     if (b->refs == 1 && v->offset == 0 && b->len == old_len) {
         obs_unmap(mm, v->start, old_len);
         void *p = mremap(b->host, b->len, new_len, MREMAP_MAYMOVE);
@@ -371,6 +383,7 @@ struct mm *mm_fork(struct mm *src, int new_id)
     mm->brk = src->brk;
     mm->start_stack = src->start_stack;
     mm->exe_entry = src->exe_entry;
+    mm->as_limit = src->as_limit;
     struct vma **tail = &mm->vmas;
     for (const struct vma *s = src->vmas; s; s = s->next) {
         u64 len = s->end - s->start;
@@ -460,6 +473,7 @@ i64 mm_map_backing(struct mm *mm, u64 addr, u64 len, int prot, int flags, struct
     if (off & PAGE_MASK) return -LX_EINVAL;
     i64 start = map_place(mm, addr, &len, prot, flags);
     if (start < 0) return start;
+    if (over_limit(mm, len)) return -LX_ENOMEM;
     if (off > b->len || len > b->len - off) mm_die("map_backing: range outside the backing");
     struct vma *v =
         vma_new((u64)start, (u64)start + len, prot, LX_MAP_SHARED, backing_get(b), off, name);
