@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "viz/dot.h"
+#include "viz/history.h"
 #include "viz/live.h"
 #include "viz/perfetto.h"
 #include "viz/png.h"
@@ -22,6 +23,7 @@ struct app {
     struct viz_scene s;
     struct viz_layout L;
     struct viz_layout_opts lo;
+    struct viz_history hist;
     struct viz_view view;
     int index; /* the event shown (index in log) */
     float t;   /* its animation progress */
@@ -64,12 +66,7 @@ static void app_goto(struct app *a, int index)
 {
     if (index < -1) index = -1;
     if (index >= a->log.n) index = a->log.n - 1;
-    if (index >= a->index && a->s.seq >= 0)
-        for (int i = a->index + 1; i <= index; i++)
-            viz_scene_apply(&a->s, a->log.ev[i]);
-    else
-        viz_scene_at(&a->s, &a->log, index);
-    a->index = index;
+    viz_history_goto(&a->hist, &a->s, &a->index, index); /* back: from a snapshot */
     a->t = 0;
     viz_layout_build(&a->L, &a->s, &a->lo);
 }
@@ -329,12 +326,14 @@ int viz_live(struct viz_feed *feed, int (*run)(void *), void *arg, const char *t
                     .exit_at_end = exit_at_end};
     viz_scene_init(&a.s);
     viz_layout_init(&a.L);
+    viz_history_init(&a.hist, &a.log);
     viz_view_default(&a.view);
     if (run_window(&a) != 0) fprintf(stderr, "clonemu: --viz: the run goes on without a window\n");
     viz_feed_discard(feed); /* the window is gone: the run must not fill memory */
     pthread_join(th, NULL);
     if (exit_at_end)
         fprintf(stderr, "clonemu viz: followed %d events in %ld frames\n", a.log.n, a.frames);
+    viz_history_free(&a.hist);
     viz_layout_free(&a.L);
     viz_scene_free(&a.s);
     viz_log_free(&a.log);
@@ -399,6 +398,7 @@ int viz_main(int argc, char **argv)
     }
     viz_scene_init(&a.s);
     viz_layout_init(&a.L);
+    viz_history_init(&a.hist, &a.log);
     viz_view_default(&a.view);
     bool still = png || dot || perfetto;
     app_goto(&a, have_at ? viz_log_index_of(&a.log, (int)at) : still ? a.log.n - 1 : 0);
@@ -416,6 +416,7 @@ int viz_main(int argc, char **argv)
     if (perfetto && !rc) rc = viz_perfetto_file(perfetto, &a.log, comm);
     if (png && !rc) rc = write_png(&a, png);
     if (!still) rc = run_window(&a);
+    viz_history_free(&a.hist);
     viz_layout_free(&a.L);
     viz_scene_free(&a.s);
     viz_log_free(&a.log);

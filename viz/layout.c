@@ -165,40 +165,64 @@ static void layout_threads(struct viz_layout *L, const struct viz_scene *s)
     }
 }
 
-static bool res_listed(const struct viz_layout *L, int r)
-{
-    for (int i = 0; i < L->nres; i++)
-        if (L->res[i].r == r) return true;
-    return false;
-}
-
 /* One node per live object, in order of first user (tree order, then
- * kind); a gap between clusters. */
+ * kind); a gap between clusters. Linear: objects are found through a
+ * per-kind table indexed by id. */
 static void layout_res(struct viz_layout *L, const struct viz_scene *s,
                        const struct viz_layout_opts *o)
 {
     L->res_x = L->tree_w + VIZ_CABLE_W;
+    int maxid = 0;
+    for (int r = 0; r < s->nres; r++)
+        if (s->res[r].id > maxid) maxid = s->res[r].id;
+    size_t span = (size_t)maxid + 1;
+    int *by_id = malloc(VIZ_NRES * span * sizeof *by_id);     /* scene index of (kind, id), -1 */
+    int *node = malloc(((size_t)s->nres + 1) * sizeof *node); /* layout node of a scene index */
+    int *users = calloc((size_t)s->nres + 1, sizeof *users);
+    if (!by_id || !node || !users) abort();
+    memset(by_id, 0xff, VIZ_NRES * span * sizeof *by_id);
+    for (int r = s->nres - 1; r >= 0; r--) { /* the first of a (kind, id) wins, as viz_scene_res */
+        by_id[(size_t)s->res[r].kind * span + (size_t)s->res[r].id] = r;
+        node[r] = -1;
+    }
+    for (int i = 0; i < s->ntasks; i++) {
+        const struct viz_task *t = &s->tasks[i];
+        if (!viz_task_alive(t)) continue;
+        for (int k = 0; k < VIZ_NRES; k++)
+            if (t->res[k] > 0 && t->res[k] <= maxid &&
+                by_id[(size_t)k * span + (size_t)t->res[k]] >= 0)
+                users[by_id[(size_t)k * span + (size_t)t->res[k]]]++;
+    }
     float y = 0;
     for (int i = 0; i < L->nthreads; i++) {
-        const struct viz_task *t = &s->tasks[L->threads[i].t];
+        struct viz_lthread *lt = &L->threads[i];
+        const struct viz_task *t = &s->tasks[lt->t];
+        for (int k = 0; k < VIZ_NRES; k++)
+            lt->node[k] = -1;
         if (!viz_task_alive(t)) continue;
         bool added = false;
         for (int k = 0; k < VIZ_NRES; k++) {
-            if (!viz_layout_kind_shown(o, k) || !t->res[k]) continue;
-            for (int r = 0; r < s->nres; r++) {
-                if (s->res[r].kind != k || s->res[r].id != t->res[k] || res_listed(L, r)) continue;
+            if (!viz_layout_kind_shown(o, k) || t->res[k] <= 0 || t->res[k] > maxid) continue;
+            int r = by_id[(size_t)k * span + (size_t)t->res[k]];
+            if (r < 0) continue;
+            if (node[r] < 0) {
                 L->res = grow(L->res, &L->cap_res, L->nres + 1, sizeof *L->res);
+                node[r] = L->nres;
                 L->res[L->nres++] = (struct viz_lres){
                     .r = r,
-                    .users = viz_res_users(s, k, t->res[k]),
+                    .users = users[r],
                     .box = {L->res_x, y, VIZ_RES_W, VIZ_RES_H},
                 };
                 y += VIZ_RES_H + VIZ_RES_GAP;
                 added = true;
             }
+            lt->node[k] = node[r];
         }
         if (added) y += 12.0f;
     }
+    free(by_id);
+    free(node);
+    free(users);
     L->w = L->res_x + VIZ_RES_W;
     if (y > L->h) L->h = y;
 }

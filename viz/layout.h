@@ -41,6 +41,7 @@ struct viz_lthread {
     int t;  /* index in scene->tasks */
     int lg; /* index in layout->groups */
     struct viz_box box;
+    int node[VIZ_NRES]; /* index in layout->res of each resource it uses, -1 */
 };
 
 struct viz_lres {

@@ -38,8 +38,20 @@ static struct viz_box WB(const struct viz_frame *f, struct viz_box b) {
     return (struct viz_box){WX(f, b.x), WY(f, b.y), b.w * f->view->scale, b.h * f->view->scale};
 }
 
-static const struct viz_task *
-sel_task(const struct viz_frame *f)
+/* Is a design-space box on the stage? Everything else is not drawn: with
+ * 1,000 tasks most of the world is off screen when zoomed in. */
+static bool
+on_stage(const struct viz_frame *f, struct viz_box b)
+{
+    const struct viz_view *v = f->view;
+    return b.x + b.w >= v->x - 16 && b.y + b.h >= v->y - 10 && b.x <= v->x + v->w + 16 &&
+           b.y <= v->y + v->h + 12;
+}
+
+/* Level of detail: below this scale a cell is a few pixels; no text. */
+#define TEXT_SCALE 0.45f
+
+static const struct viz_task *sel_task(const struct viz_frame *f)
 {
     if (f->sel_kind == 't') return viz_scene_task(f->s, f->sel_id);
     return NULL;
@@ -77,12 +89,14 @@ static void draw_tree_edges(struct viz_render *R, const struct viz_frame *f)
         bool hot = f->s->anim == VA_CLONE && f->s->anim_tid == g->leader;
         float x0 = pb.x + pb.w / 2, y0 = pb.y + pb.h, x1 = cb.x + cb.w * 0.5f, y1 = cb.y;
         float ym = y0 + (y1 - y0) * 0.45f;
+        struct viz_box span = {fminf(x0, x1) - 200, y0, fabsf(x1 - x0) + 400, y1 - y0};
+        if (!on_stage(f, span)) continue;
         struct rgba col = hot ? C_SIGNAL : C_OUTLINE;
         ru_line(R, x0, y0, x0, ym, 2, col);
         ru_line(R, x0, ym, x1, ym, 2, col);
         ru_line(R, x1, ym, x1, y1 - 2, 2, col);
         ru_arrowhead(R, x1, y1, col);
-        if (leader) {
+        if (leader && f->view->scale >= TEXT_SCALE) {
             char lab[200];
             clone_label(leader, lab, sizeof lab);
             ru_text(R, F_MONO_S, lab, x1 + 8, ym + 4, hot ? C_SIGNAL : C_TEXT2, 0);
@@ -108,17 +122,28 @@ static void draw_cables(struct viz_render *R, const struct viz_frame *f)
         const struct viz_task *t = &f->s->tasks[lt->t];
         if (!viz_task_alive(t)) continue;
         bool hot = t->tid == f->s->cur_tid || t == sel;
+        /* small: a thread whose cables go where its left neighbour's go
+         * adds nothing but pixels */
+        if (!hot && i > 0 && L->threads[i - 1].lg == lt->lg && f->view->scale < TEXT_SCALE &&
+            !memcmp(L->threads[i - 1].node, lt->node, sizeof lt->node))
+            continue;
         struct rgba col = hot ? C_CABLE_HOT : C_CABLE;
         struct viz_box cb = WB(f, lt->box), gb = WB(f, L->groups[lt->lg].box);
         float px = cb.x + cb.w - 18, py = cb.y;
         float chan = gb.y - 10 - (float)(i % 6) * 4;
         float bx = WX(f, L->res_x) - 70;
+        struct viz_box reach = {fminf(px, bx) - 40, fminf(chan, WY(f, 0)) - 10,
+                                fabsf(bx - px) + WX(f, L->res_x + VIZ_RES_W) - bx + 80,
+                                fmaxf(py - chan, WY(f, L->h) - chan) + 20};
+        if (!on_stage(f, reach)) continue;
         ru_line(R, px, py, px, chan, 1.5f, col);
         ru_line(R, px, chan, bx - 30, chan, 1.5f, col);
         for (int k = 0; k < VIZ_NRES; k++) {
-            const struct viz_lres *n = viz_layout_res(L, f->s, k, t->res[k]);
-            if (!n) continue;
-            struct viz_box nb = WB(f, n->box);
+            if (lt->node[k] < 0) continue;
+            struct viz_box nb = WB(f, L->res[lt->node[k]].box);
+            if (!on_stage(f, (struct viz_box){bx - 30, fminf(chan, nb.y), nb.x - bx + 30,
+                                              fabsf(nb.y - chan) + nb.h}))
+                continue;
             ru_curve(R, bx - 30, chan, bx + 20, chan, bx + 10, nb.y + nb.h / 2, nb.x,
                      nb.y + nb.h / 2, 1.5f, col);
         }
@@ -192,15 +217,23 @@ static void draw_cell(struct viz_render *R, const struct viz_frame *f, const str
     bool frozen = t->state == VT_BLOCKED && !strcmp(t->on, "vfork");
     struct rgba fill = handler ? C_HANDLER_BG : frozen ? C_FROZEN : C_CELL;
     struct rgba edge = handler ? C_SIGNAL : t == sel_task(f) ? C_TEXT1 : C_CELL_EDGE;
+    if (!on_stage(f, b)) return;
+    if (f->view->scale < 0.1f) { /* a few pixels: the state as a colour */
+        enum viz_state st = viz_task_state(s, t);
+        ru_fill(R, b.x, b.y, b.w, b.h,
+                !alive             ? C_CELL_EDGE
+                : handler          ? C_SIGNAL
+                : st == VT_RUNNING ? C_TEXT1
+                : st == VT_BLOCKED ? C_TEXT3
+                                   : C_CELL);
+        return;
+    }
     if (alive)
         ru_rbox(R, b.x, b.y, b.w, b.h, 10, fill, edge, handler ? 2 : 1);
     else
         ru_rbox_dashed(R, b.x, b.y, b.w, b.h, 10, C_CELL, C_TEXT3);
     float k = f->view->scale;
-    if (k < 0.45f) { /* too small for text: the state as a colour */
-        ru_text(R, F_MONO_S, "", b.x, b.y, C_TEXT1, 0);
-        return;
-    }
+    if (k < TEXT_SCALE) return; /* too small for text */
     char tid[24];
     snprintf(tid, sizeof tid, "T%d", t->tid);
     float w = ru_text(R, F_MONO_B, tid, b.x + 10 * k, b.y + 8 * k, alive ? C_TEXT1 : C_TEXT3, 0);
@@ -219,22 +252,35 @@ static void draw_group(struct viz_render *R, const struct viz_frame *f, int i)
     const struct viz_group *g = &f->s->groups[lg->g];
     struct viz_box b = WB(f, lg->box);
     float k = f->view->scale;
+    if (!on_stage(f, b)) return;
+    if (k < 0.1f) { /* tiny: outline and cells only */
+        ru_fill(R, b.x, b.y, b.w, b.h, g->zombie ? C_CELL_EDGE : C_OUTLINE);
+        ru_fill(R, b.x + 1, b.y + 1, b.w - 2, b.h - 2, C_WHITE);
+        for (int t = 0; t < f->L->nthreads; t++)
+            if (f->L->threads[t].lg == i)
+                draw_cell(R, f, &f->L->threads[t], WB(f, f->L->threads[t].box));
+        return;
+    }
     if (g->zombie)
         ru_rbox_dashed(R, b.x, b.y, b.w, b.h, 16, C_WHITE, C_OUTLINE);
     else
         ru_rbox(R, b.x, b.y, b.w, b.h, 16, C_WHITE, C_OUTLINE, 2);
     char head[96], sub[96];
     snprintf(head, sizeof head, "process %d", g->tgid);
-    float w = ru_text(R, F_TITLE, head, b.x + 14 * k, b.y + 10 * k, C_TEXT1, 0);
+    float w =
+        k < TEXT_SCALE ? 0 : ru_text(R, F_TITLE, head, b.x + 14 * k, b.y + 10 * k, C_TEXT1, 0);
     if (g->zombie && *g->killed_by)
         snprintf(sub, sizeof sub, "zombie: killed by %s", g->killed_by);
     else if (g->zombie)
         snprintf(sub, sizeof sub, "zombie: exit code %d", g->exit_code);
     else
         snprintf(sub, sizeof sub, "ppid %d%s%s", g->parent, *g->exe ? " \xc2\xb7 " : "", g->exe);
-    ru_text(R, F_SMALL, sub, b.x + 24 * k + w, b.y + 16 * k, g->zombie ? C_SIGNAL : C_TEXT2, 0);
-    ru_text(R, F_LABEL, "GROUP PENDING", b.x + 14 * k, b.y + b.h - 24 * k, C_TEXT2, 0);
-    chips(R, b.x + 132 * k, b.y + b.h - 26 * k, b.x + b.w - 10, g->shared_pending, C_SIGNAL, false);
+    if (k >= TEXT_SCALE) {
+        ru_text(R, F_SMALL, sub, b.x + 24 * k + w, b.y + 16 * k, g->zombie ? C_SIGNAL : C_TEXT2, 0);
+        ru_text(R, F_LABEL, "GROUP PENDING", b.x + 14 * k, b.y + b.h - 24 * k, C_TEXT2, 0);
+        chips(R, b.x + 132 * k, b.y + b.h - 26 * k, b.x + b.w - 10, g->shared_pending, C_SIGNAL,
+              false);
+    }
     for (int t = 0; t < f->L->nthreads; t++)
         if (f->L->threads[t].lg == i) {
             struct viz_box cb = WB(f, f->L->threads[t].box);
@@ -267,6 +313,11 @@ static void draw_res(struct viz_render *R, const struct viz_frame *f, const stru
     const struct viz_res *r = &f->s->res[n->r];
     struct viz_box b = WB(f, n->box);
     struct rgba c = ru_res_color(r->kind);
+    if (!on_stage(f, b)) return;
+    if (f->view->scale < 0.1f) {
+        ru_fill(R, b.x, b.y, b.w, fmaxf(b.h, 1), c);
+        return;
+    }
     bool sel = f->sel_kind == 'r' && f->sel_kind_res == r->kind && f->sel_id == r->id;
     ru_rbox(R, b.x, b.y, b.w, b.h, 7, C_WHITE, c, sel ? 3 : 2);
     ru_fill(R, b.x + 2, b.y + 2, 7 * f->view->scale, b.h - 4, c);
@@ -279,6 +330,7 @@ static void draw_res(struct viz_render *R, const struct viz_frame *f, const stru
     else
         snprintf(note, sizeof note, "one user");
     float k = f->view->scale;
+    if (k < TEXT_SCALE) return;
     ru_text(R, F_MONO_B, name, b.x + 16 * k, b.y + 5 * k, ru_res_text_color(r->kind), 0);
     ru_text(R, r->copy_of && n->users == 1 ? F_ITALIC : F_SMALL, note, b.x + b.w - 8 * k,
             b.y + 7 * k, C_TEXT2, 1);

@@ -225,7 +225,7 @@ void ru_timeline(struct viz_render *R, const struct viz_frame *f)
     ru_rbox(R, VIZ_TL_X0, VIZ_TL_Y - 3, cur - VIZ_TL_X0 + 1, 6, 3, C_TEXT2, C_TEXT2, 1);
     float last_label = -1000;
     for (int i = 0; i < log->n; i++) {
-        if (!viz_ev_is_major(log->ev[i])) continue;
+        if (!ru_is_major(R, log, i)) continue;
         float x = VIZ_TL_X0 + span * (float)i / n1;
         bool sig = !strncmp(viz_ev_kind(log->ev[i]), "signal", 6);
         struct rgba c = sig ? C_SIGNAL : C_OUTLINE;

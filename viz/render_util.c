@@ -32,7 +32,25 @@ struct viz_render {
     struct text_entry cache[NCACHE];
     struct font_entry fonts[NSIZES];
     int nfonts, next_font;
+    const void *major_log; /* the log major[] describes */
+    unsigned char *major;  /* viz_ev_is_major of each event, computed once */
+    int nmajor, cap_major;
 };
+
+bool ru_is_major(struct viz_render *R, const struct viz_log *log, int i)
+{
+    if (R->major_log != log || log->n < R->nmajor) R->nmajor = 0, R->major_log = log;
+    if (log->n > R->cap_major) {
+        int cap = log->n * 2;
+        unsigned char *m = realloc(R->major, (size_t)cap);
+        if (!m) abort();
+        R->major = m;
+        R->cap_major = cap;
+    }
+    for (; R->nmajor < log->n; R->nmajor++)
+        R->major[R->nmajor] = viz_ev_is_major(log->ev[R->nmajor]);
+    return R->major[i];
+}
 
 static const struct {
     const char *file;
@@ -85,6 +103,7 @@ void viz_render_free(struct viz_render *R)
     }
     for (int i = 0; i < R->nfonts; i++)
         TTF_CloseFont(R->fonts[i].f);
+    free(R->major);
     free(R);
 }
 
@@ -275,6 +294,11 @@ void ru_rbox_dashed(struct viz_render *R, float x, float y, float w, float h, fl
 void ru_line(struct viz_render *R, float x0, float y0, float x1, float y1, float w, struct rgba c)
 {
     int pw = (int)lroundf(w * R->ui);
+    if (R->k < 0.45f && pw <= 3) { /* a zoomed-out world: plain 1-pixel lines, no polygons */
+        SDL_SetRenderDrawColor(R->r, c.r, c.g, c.b, c.a);
+        SDL_RenderDrawLine(R->r, P(R, x0), P(R, y0), P(R, x1), P(R, y1));
+        return;
+    }
     if (pw <= 1)
         aalineRGBA(R->r, (Sint16)P(R, x0), (Sint16)P(R, y0), (Sint16)P(R, x1), (Sint16)P(R, y1),
                    c.r, c.g, c.b, c.a);
@@ -287,8 +311,11 @@ void ru_curve(struct viz_render *R, float x0, float y0, float x1, float y1, floa
               float x3, float y3, float w, struct rgba c)
 {
     float px = x0, py = y0;
-    for (int i = 1; i <= 20; i++) {
-        float t = (float)i / 20, u = 1 - t;
+    /* as many segments as the curve is long, in pixels / 8: 2 to 20 */
+    int n = (int)((fabsf(x3 - x0) + fabsf(y3 - y0)) * R->ui / 8);
+    n = n < 2 ? 2 : n > 20 ? 20 : n;
+    for (int i = 1; i <= n; i++) {
+        float t = (float)i / (float)n, u = 1 - t;
         float x = u * u * u * x0 + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t * t * t * x3;
         float y = u * u * u * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y3;
         ru_line(R, px, py, x, y, w, c);

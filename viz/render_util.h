@@ -87,6 +87,9 @@ void ru_token(struct viz_render *R, float x, float y, const char *s);
 void ru_pause_icon(struct viz_render *R, float x, float y, float h, struct rgba c);
 void ru_play_icon(struct viz_render *R, float x, float y, float h, struct rgba c);
 
+/* viz_ev_is_major(log->ev[i]), cached across frames (the timeline). */
+bool ru_is_major(struct viz_render *R, const struct viz_log *log, int i);
+
 /* render_panel.c */
 void ru_header(struct viz_render *R, const struct viz_frame *f);
 void ru_panel(struct viz_render *R, const struct viz_frame *f);

@@ -46,6 +46,29 @@ void viz_scene_free(struct viz_scene *s)
     memset(s, 0, sizeof *s);
 }
 
+static void *dup_array(const void *p, int n, size_t size)
+{
+    if (!n) return NULL;
+    void *q = malloc((size_t)n * size);
+    if (!q) {
+        fprintf(stderr, "clonemu viz: out of memory\n");
+        abort();
+    }
+    return memcpy(q, p, (size_t)n * size);
+}
+
+void viz_scene_copy(struct viz_scene *dst, const struct viz_scene *src)
+{
+    viz_scene_free(dst);
+    *dst = *src;
+    dst->tasks = dup_array(src->tasks, src->ntasks, sizeof *src->tasks);
+    dst->groups = dup_array(src->groups, src->ngroups, sizeof *src->groups);
+    dst->res = dup_array(src->res, src->nres, sizeof *src->res);
+    dst->cap_tasks = src->ntasks;
+    dst->cap_groups = src->ngroups;
+    dst->cap_res = src->nres;
+}
+
 /* --- event fields ------------------------------------------------------ */
 
 static const cJSON *field(const cJSON *ev, const char *key)

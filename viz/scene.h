@@ -104,6 +104,8 @@ struct viz_scene {
 
 void viz_scene_init(struct viz_scene *s);
 void viz_scene_free(struct viz_scene *s);
+/* dst (initialised or freed) becomes a deep copy of src. */
+void viz_scene_copy(struct viz_scene *dst, const struct viz_scene *src);
 /* Fold one event (a parsed JSON Lines object) into the scene. Unknown
  * kinds and fields are ignored (docs/events.md). */
 void viz_scene_apply(struct viz_scene *s, const struct cJSON *ev);

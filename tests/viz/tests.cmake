@@ -37,3 +37,15 @@ set_tests_properties(viz.test_perfetto PROPERTIES FIXTURES_REQUIRED clonemu_gues
 add_test(NAME viz.live COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/viz/live.sh $<TARGET_FILE:clonemu>
                                ${CMAKE_BINARY_DIR}/samples)
 set_tests_properties(viz.live PROPERTIES FIXTURES_REQUIRED clonemu_guests TIMEOUT 120 LABELS viz)
+
+# Scale: 1,000 generated tasks, frame time of layout + software rendering
+# (fit, zoomed, stepping), stepping back through snapshots.
+add_executable(test_scale ${CMAKE_SOURCE_DIR}/tests/viz/test_scale.c)
+target_link_libraries(test_scale PRIVATE vizapp)
+add_test(NAME viz.test_scale COMMAND test_scale)
+set_tests_properties(viz.test_scale PROPERTIES TIMEOUT 120 LABELS viz RUN_SERIAL TRUE)
+
+# SDL2's X11 backend and D-Bus keep some allocations until exit: suppress
+# leaks in those libraries only (tests/viz/lsan.supp) for the window tests.
+set_tests_properties(viz.window viz.live viz.test_png viz.test_scale PROPERTIES ENVIRONMENT
+                     "LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/viz/lsan.supp:print_suppressions=0")
