@@ -250,15 +250,18 @@ static i64 sys_waitid(struct km *k, struct task *t, const u64 a[6])
 /* --- signals sent by guests -------------------------------------------- */
 
 /* kill_ok_by_cred: matching ids, or CAP_KILL over the target's user namespace. */
-static bool may_signal(const struct task *from, const struct task *to)
+/* kill_ok_by_cred. The sender's cred is passed in: a kill(0, SIGKILL)
+ * may kill the sender's own group (and drop its cred) in mid-loop. */
+static bool may_signal(const struct cred *a, const struct task *to)
 {
-    const struct cred *a = from->cred, *b = to->cred;
+    const struct cred *b = to->cred;
+    if (!b) return true; /* the target is dying; sending is harmless */
     return a->euid == b->uid || a->euid == b->suid || a->uid == b->uid || a->uid == b->suid ||
            km_ns_capable(a, b->user_ns, LX_CAP_KILL);
 }
 
-static i64 kill_one(struct km *k, struct task *t, struct task *target, int sig, bool group,
-                    int si_code)
+static i64 kill_one(struct km *k, struct task *t, const struct cred *cred, struct task *target,
+                    int sig, bool group, int si_code)
 {
     if (group) {
         /* A process-directed signal goes to a live thread: the leader may
@@ -268,7 +271,7 @@ static i64 kill_one(struct km *k, struct task *t, struct task *target, int sig, 
              th = th->tg_next)
             if (th->state < TASK_ZOMBIE) target = th;
     }
-    if (!may_signal(t, target)) return -LX_EPERM;
+    if (!may_signal(cred, target)) return -LX_EPERM;
     if (sig) km_send_signal(k, t, target, sig, group, si_code);
     return 0;
 }
@@ -282,22 +285,22 @@ static i64 sys_kill(struct km *k, struct task *t, const u64 a[6])
         struct task *target = km_find_task_vnr(k, t, (int)pid);
         if (!target || target != target->tg->leader || target->tg->nr_threads == 0)
             return target && target->state == TASK_ZOMBIE ? 0 : -LX_ESRCH;
-        return kill_one(k, t, target, sig, true, LX_SI_USER);
+        return kill_one(k, t, t->cred, target, sig, true, LX_SI_USER);
     }
     /* 0: caller's group; -1: everyone but init and the caller; < -1: -pgrp */
     i64 pgrp = pid == 0 ? t->tg->pgid : km_pid_vnr_to_global(k, t, (int)-pid);
     i64 result = -LX_ESRCH;
     int count = 0;
+    struct cred *cred = cred_get(t->cred); /* t may die in the loop */
     for (struct task *p = k->tasks; p; p = p->all_next) {
         if (p == k->init || p != p->tg->leader || p->tg->nr_threads == 0) continue;
         if (pid == -1 && km_tgid_vnr(t, p) <= 1) continue; /* not our init, nor outside our ns */
         if (pid == -1 ? p->tg == t->tg : p->tg->pgid != pgrp) continue;
         count++;
-        i64 r = kill_one(k, t, p, sig, true, LX_SI_USER);
+        i64 r = kill_one(k, t, cred, p, sig, true, LX_SI_USER);
         if (r == 0 || result == -LX_ESRCH) result = r;
     }
-    if (pid == -1 && sig) /* the caller is spared by kill(-1) */
-        (void)count;
+    cred_put(cred);
     return count ? (result == -LX_ESRCH ? 0 : result) : -LX_ESRCH;
 }
 
@@ -308,7 +311,7 @@ static i64 sys_tgkill(struct km *k, struct task *t, const u64 a[6])
     if (tgid <= 0 || tid <= 0 || sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
     struct task *target = km_find_task_vnr(k, t, (int)tid);
     if (!target || target->state >= TASK_ZOMBIE || km_tgid_vnr(t, target) != tgid) return -LX_ESRCH;
-    return kill_one(k, t, target, sig, false, LX_SI_TKILL);
+    return kill_one(k, t, t->cred, target, sig, false, LX_SI_TKILL);
 }
 
 static i64 sys_tkill(struct km *k, struct task *t, const u64 a[6])
@@ -318,7 +321,7 @@ static i64 sys_tkill(struct km *k, struct task *t, const u64 a[6])
     if (tid <= 0 || sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
     struct task *target = km_find_task_vnr(k, t, (int)tid);
     if (!target || target->state >= TASK_ZOMBIE) return -LX_ESRCH;
-    return kill_one(k, t, target, sig, false, LX_SI_TKILL);
+    return kill_one(k, t, t->cred, target, sig, false, LX_SI_TKILL);
 }
 
 static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
@@ -332,7 +335,7 @@ static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
     if (target->state >= TASK_ZOMBIE || target->tg->nr_threads == 0) return -LX_ESRCH;
     if (a[2]) /* a siginfo from the caller: only for its own group, as Linux */
         return -LX_EINVAL;
-    return kill_one(k, t, target, sig, true, LX_SI_USER);
+    return kill_one(k, t, t->cred, target, sig, true, LX_SI_USER);
 }
 
 /* rt_sigpending: the thread's and the group's pending sets, as far as
