@@ -18,9 +18,15 @@ steps=$(awk '/"kind":"signal_deliver".*"sig":"SIGUSR1"/ { print n; exit }
              !/"kind":"syscall"/ { n++ }' "$tmp/run.jsonl")
 steps=$((steps - 1))
 [ "$steps" -gt 0 ] || { echo "no SIGUSR1 delivery in the run"; exit 1; }
-for d in $(seq 90 120); do [ -e /tmp/.X$d-lock ] || break; done
-Xvfb ":$d" -screen 0 1600x1000x24 -nolisten tcp > "$tmp/xvfb.log" 2>&1 &
+# -displayfd: Xvfb picks a free display itself and writes its number, so
+# two tests (or engineers) never race for the same one.
+exec 9> "$tmp/display"
+Xvfb -displayfd 9 -screen 0 1600x1000x24 -nolisten tcp > "$tmp/xvfb.log" 2>&1 &
 xvfb_pid=$!
+exec 9>&-
+for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+d=$(head -c 16 "$tmp/display" | tr -dc 0-9)
+[ -n "$d" ] || { echo "Xvfb did not start"; cat "$tmp/xvfb.log"; exit 1; }
 export DISPLAY=":$d"
 for _ in $(seq 50); do xdotool getmouselocation > /dev/null 2>&1 && break; sleep 0.1; done
 "$clonemu" viz --screenshot="$tmp/first.png" --title=window-test "$tmp/run.jsonl" 2> "$tmp/viz.err" &
