@@ -52,6 +52,9 @@ RULE(LX_EINVAL, parent_of_init,
 RULE(LX_EINVAL, thread_with_newuser_or_newpid,
      "CLONE_THREAD with CLONE_NEWUSER or CLONE_NEWPID, or after unshare of a pid namespace (since "
      "2.6.24/3.8)")
+RULE(LX_EINVAL, vm_after_unshare_newtime,
+     "CLONE_THREAD or CLONE_VM (vfork too) while time_for_children is not the caller's time "
+     "namespace (after unshare(CLONE_NEWTIME)) (since 5.6)")
 RULE(LX_EINVAL, pidfd_and_detached, "CLONE_PIDFD together with CLONE_DETACHED (since 5.2)")
 /* credentials, limits, namespaces (rows 24-31) */
 RULE(LX_ENOSPC, userns_depth, "CLONE_NEWUSER: more than 32 nested user namespaces (since 3.11)")
@@ -243,6 +246,8 @@ static void clone_rules_walk(struct km *k, struct task *t, const struct kernel_c
     REFUSES((f & LX_CLONE_THREAD) &&
                 ((f & (LX_CLONE_NEWUSER | LX_CLONE_NEWPID)) || pfc != t->pidns),
             thread_with_newuser_or_newpid);
+    REFUSES((f & (LX_CLONE_THREAD | LX_CLONE_VM)) && t->ns->time_ns != t->ns->ns[KM_NS_TIME],
+            vm_after_unshare_newtime);
     REFUSES((f & LX_CLONE_PIDFD) && (f & LX_CLONE_DETACHED), pidfd_and_detached);
     int userns_err = (f & LX_CLONE_NEWUSER) ? userns_may_create(t->cred) : 0;
     REFUSES(userns_err == -LX_ENOSPC, userns_depth);
@@ -397,10 +402,8 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     note_res(shared, copied, n, f & LX_CLONE_SYSVSEM, "sysvsem", res_id(c->sysvsem));
     c->io = (f & LX_CLONE_IO) ? res_get(t->io) : res_new(k);
     note_res(shared, copied, n, f & LX_CLONE_IO, "io", res_id(c->io));
-    c->ns = (f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER)
-                ? nsproxy_copy(k, t, t->ns, f, c->cred->user_ns)
-                : nsproxy_get(t->ns);
-    note_res(shared, copied, n, !(f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER), "nsproxy", c->ns->id);
+    c->ns = nsproxy_for_clone(k, t, t->ns, f, c->cred->user_ns);
+    note_res(shared, copied, n, c->ns == t->ns, "nsproxy", c->ns->id);
     /* alloc_pid in the child's nsproxy's pid_ns_for_children */
     pidns_assign(k, c, nsproxy_pid_for_children(c->ns), a->set_tid, a->set_tid_size);
 

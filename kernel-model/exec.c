@@ -5,6 +5,7 @@
 #include "kernel-model/files.h"
 #include "kernel-model/futex.h"
 #include "kernel-model/internal.h"
+#include "kernel-model/ns.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,5 +138,6 @@ i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp)
     km_ev_int(k, "old_mm", old_mm);
     km_ev_int(k, "mm", nmm->id);
     km_ev_end(k);
+    nsproxy_exec(k, t); /* exec_task_namespaces: time_for_children */
     return KM_NORET;
 }

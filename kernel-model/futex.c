@@ -185,6 +185,9 @@ static int futex_deadline(struct km *k, struct task *t, int cmd, bool realtime, 
             return 0;
         }
         mono = ns - KM_REALTIME_EPOCH_NS;
+    } else { /* futex_init_timeout: a time namespace's monotonic clock */
+        i64 off = timens_offset(t, LX_CLOCK_MONOTONIC);
+        mono = off > 0 && (u64)off > ns ? 0 : ns - (u64)off;
     }
     *deadline = mono;
     *expired = mono <= k->now_ns;

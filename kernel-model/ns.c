@@ -127,9 +127,12 @@ bool km_ns_link_target(const struct task *x, int i, struct km_ns **out, enum km_
         return true;
     }
     if (!x->ns) return false;
-    *out = *type == KM_NS_PID && strcmp(ns_links[i].name, "pid") == 0
-               ? (x->pidns ? &x->pidns->ns : NULL)
-               : x->ns->ns[*type];
+    if (*type == KM_NS_PID && strcmp(ns_links[i].name, "pid") == 0)
+        *out = x->pidns ? &x->pidns->ns : NULL;
+    else if (*type == KM_NS_TIME && strcmp(ns_links[i].name, "time") == 0)
+        *out = x->ns->time_ns;
+    else
+        *out = x->ns->ns[*type];
     return *out != NULL;
 }
 
@@ -182,9 +185,12 @@ struct nsproxy *nsproxy_new_initial(struct km *k)
             ns->ns[i] = &pidns_new_initial(k)->ns;
         else if (i == KM_NS_IPC)
             ns->ns[i] = ipcns_new(k, NULL, true, NULL);
+        else if (i == KM_NS_TIME)
+            ns->ns[i] = timens_new(k, NULL, NULL, NULL);
         else if (i != KM_NS_USER) /* the user namespace hangs off the credentials */
             ns->ns[i] = plain_ns_new(k, NULL, (enum km_ns_type)i, true, NULL);
     }
+    ns->time_ns = km_ns_get(ns->ns[KM_NS_TIME]);
     return ns;
 }
 
@@ -199,6 +205,7 @@ void nsproxy_put(struct km *k, struct nsproxy *ns)
     if (!ns || --ns->refs > 0) return;
     for (int i = 0; i < KM_NS_NTYPES; i++)
         km_ns_put(k, ns->ns[i]);
+    km_ns_put(k, ns->time_ns);
     free(ns);
 }
 
@@ -227,8 +234,32 @@ struct nsproxy *nsproxy_copy(struct km *k, const struct task *by, const struct n
             ns->ns[ty] = &pidns_create(k, by, (struct pid_ns *)o, owner)->ns;
         else if (ty == KM_NS_IPC)
             ns->ns[ty] = ipcns_new(k, by, false, owner);
+        else if (ty == KM_NS_TIME)
+            ns->ns[ty] = timens_new(k, by, o, owner);
         else
             ns->ns[ty] = plain_ns_new(k, by, ty, false, owner);
     }
+    ns->time_ns = old->time_ns ? km_ns_get(old->time_ns) : NULL;
     return ns;
+}
+
+struct nsproxy *nsproxy_for_clone(struct km *k, const struct task *by, struct nsproxy *old, u64 f,
+                                  struct user_ns *owner)
+{
+    if (!(f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER) &&
+        ((f & LX_CLONE_VM) || old->time_ns == old->ns[KM_NS_TIME]))
+        return nsproxy_get(old);
+    struct nsproxy *n = nsproxy_copy(k, by, old, f, owner);
+    if (!(f & LX_CLONE_VM)) timens_on_fork(k, n);
+    return n;
+}
+
+void nsproxy_exec(struct km *k, struct task *t)
+{
+    if (!t->ns || t->ns->time_ns == t->ns->ns[KM_NS_TIME]) return;
+    struct nsproxy *n = nsproxy_copy(k, t, t->ns, 0, t->cred ? t->cred->user_ns : NULL);
+    timens_on_fork(k, n);
+    nsproxy_put(k, t->ns);
+    t->ns = n;
+    km_ns_ev_enter(k, t, n->time_ns, "exec", false);
 }

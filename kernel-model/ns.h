@@ -165,6 +165,33 @@ struct sysvsem *sysvsem_clone(struct km *k, struct task *parent, bool share);
 /* t stops using its undo list (exit, unshare); the last user applies it. */
 void sysvsem_exit(struct km *k, struct task *t);
 
+/* ns_views.c: the mnt, net, cgroup and time namespace views */
+enum { NSV_MOUNTS = 1, NSV_MOUNTINFO, NSV_CGROUP, NSV_NETDEV, NSV_TIMENS };
+/* The view a /proc/<pid>/<name> file shows (not net/dev), or -1. */
+int nsview_index(const char *name);
+const char *nsview_name(int view);
+/* Its contents for task x (NUL-terminated, cut at n). */
+void nsview_show(const struct task *x, int view, char *buf, size_t n);
+/* A time namespace: the initial one (from NULL) or a copy of from's offsets. */
+struct km_ns *timens_new(struct km *k, const struct task *by, const struct km_ns *from,
+                         struct user_ns *owner);
+void timens_commit(struct km_ns *n); /* a task entered: its offsets are frozen */
+/* The offset of clock clk for t's time namespace (0 for other clocks). */
+i64 timens_offset(const struct task *t, int clk);
+/* timens_on_fork: n's task enters time_for_children (frozen from then). */
+void timens_on_fork(struct km *k, struct nsproxy *n);
+/* A write of len bytes at pos to target's /proc/<pid>/timens_offsets
+ * (timens_offsets_write + proc_timens_set_offset): bytes consumed or -LX_E*. */
+i64 timens_write_offsets(struct km *k, const struct task *writer, const struct task *target,
+                         u64 pos, const char *buf, size_t len);
+/* copy_namespaces for clone flags f: the child's nsproxy (shared, or a copy
+ * with the new namespaces; a copy enters time_for_children unless
+ * CLONE_VM). */
+struct nsproxy *nsproxy_for_clone(struct km *k, const struct task *by, struct nsproxy *old, u64 f,
+                                  struct user_ns *owner);
+/* exec_task_namespaces: t enters its time_for_children. */
+void nsproxy_exec(struct km *k, struct task *t);
+
 /* ns_user.c: user namespaces, id maps, capabilities */
 static inline int userns_level(const struct user_ns *u)
 {

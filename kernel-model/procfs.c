@@ -31,6 +31,8 @@ enum pn_kind {
     PN_SETGROUPS,
     PN_NS_DIR,  /* ns/ */
     PN_NS_LINK, /* ns/<name>: fd is the entry's index (km_ns_link_name) */
+    PN_VIEW,    /* a namespace view (ns_views.c): fd is the NSV_* number */
+    PN_TIMENS,  /* timens_offsets (writable), fd NSV_TIMENS */
 };
 
 /* A looked-up procfs node. task is the thread the node describes: the task
@@ -127,6 +129,11 @@ static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, s
         n->kind = PN_THREAD_SELF_LINK;
     } else {
         int pid = pn_number(c);
+        if (strcmp(c, "net") == 0 && strcmp(p, "dev") == 0) { /* /proc/net: self/net */
+            pid = t->tg->tgid;
+            self = true;
+            p = g + 6;
+        }
         if (pid < 0) return PN_NOT_MINE;
         x = km_find_task(k, pid);
         if (!pn_visible(x)) return -LX_ENOENT;
@@ -171,6 +178,13 @@ static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, s
         n->kind = c[0] == 'u' ? PN_UID_MAP : PN_GID_MAP;
     } else if (strcmp(c, "setgroups") == 0) {
         n->kind = PN_SETGROUPS;
+    } else if ((n->fd = nsview_index(c)) > 0) {
+        n->kind = n->fd == NSV_TIMENS ? PN_TIMENS : PN_VIEW;
+    } else if (strcmp(c, "net") == 0 && strcmp(p, "dev") == 0) {
+        n->kind = PN_VIEW;
+        n->fd = NSV_NETDEV;
+        pn_append(n, "/dev");
+        p += 3;
     } else if (strcmp(c, "ns") == 0) {
         n->kind = PN_NS_DIR;
         if (*p) {
@@ -221,7 +235,8 @@ static u32 pn_mode(enum pn_kind kind)
         return LX_S_IFDIR | (kind == PN_FD_DIR ? 0500 : kind == PN_NS_DIR ? 0511 : 0555);
     if (kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK) return LX_S_IFLNK | 0777;
     if (pn_is_link(kind)) return LX_S_IFLNK | (kind == PN_FD ? 0700 : 0777);
-    bool rw = kind == PN_COMM || kind == PN_UID_MAP || kind == PN_GID_MAP || kind == PN_SETGROUPS;
+    bool rw = kind == PN_COMM || kind == PN_UID_MAP || kind == PN_GID_MAP || kind == PN_SETGROUPS ||
+              kind == PN_TIMENS;
     return LX_S_IFREG | (rw ? 0644 : 0444);
 }
 
@@ -471,6 +486,8 @@ static void gen_dir(const struct pn *n, struct dl *d)
         dl_add(d, pn_ino(x, PN_GID_MAP, 0), DT_REG_, "gid_map");
         dl_add(d, pn_ino(x, PN_SETGROUPS, 0), DT_REG_, "setgroups");
         dl_add(d, pn_ino(x, PN_NS_DIR, 0), DT_DIR_, "ns");
+        for (int v = NSV_MOUNTS; v <= NSV_TIMENS; v++)
+            if (v != NSV_NETDEV) dl_add(d, pn_ino(x, PN_VIEW, v), DT_REG_, "%s", nsview_name(v));
         break;
     case PN_TASK_DIR:
         for (const struct task *th = x->tg->threads; th; th = th->tg_next)
@@ -541,7 +558,8 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
     if (wr && ns_file) {
         r = userns_may_open_map(t, n.task, ns_file == 3);
         if (r < 0) return r;
-    } else if (wr && !pn_is_root(t) && !(n.kind == PN_COMM && t->tg == n.task->tg)) {
+    } else if (wr && !pn_is_root(t) && !(n.kind == PN_COMM && t->tg == n.task->tg) &&
+               !(n.kind == PN_TIMENS && pn_may_inspect(t, n.task))) {
         return -LX_EACCES;
     }
     struct km_ns *ns = NULL;
@@ -569,6 +587,12 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
             userns_show_file(t, n.task, ns_file, m, sizeof m);
             sb_printf(&b, "%s", m);
         }
+        if (n.kind == PN_VIEW || n.kind == PN_TIMENS) {
+            char v[4096];
+            nsview_show(n.task, n.fd, v, sizeof v);
+            sb_printf(&b, "%s", v);
+        }
+        d->is_timens = n.kind == PN_TIMENS;
         d->ns_file = ns_file;
         d->is_comm = n.kind == PN_COMM;
         d->buf = b.p;
@@ -716,6 +740,12 @@ i64 procfs_write(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 
     if (f->kind == KM_FILE_PROCDIR) return -LX_EISDIR;
     if (d->ns_file)
         return userns_write_file(k, t, km_find_task(k, d->tid), d->ns_file, d->pos, addr, n);
+    if (d->is_timens) {
+        char v[4096];
+        if (n >= sizeof v) return -LX_EINVAL;
+        if (mm_read(t->mm, addr, v, (size_t)n) < 0) return -LX_EFAULT;
+        return timens_write_offsets(k, t, km_find_task(k, d->tid), d->pos, v, (size_t)n);
+    }
     if (!d->is_comm) return -LX_EINVAL;
     char buf[16] = {0};
     size_t c = n > 15 ? 15 : (size_t)n;

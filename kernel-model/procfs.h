@@ -29,6 +29,7 @@ struct procfs_data {
     int tid;          /* the task the file describes (comm writes) */
     bool is_comm;     /* writable like Linux's /proc/<pid>/comm */
     int ns_file;      /* 1 uid_map, 2 gid_map, 3 setgroups (user namespace rules) */
+    bool is_timens;   /* timens_offsets: writable before a task enters */
     bool is_ns;       /* /proc/<pid>/ns/<name> opened: setns(2) takes it */
     struct km_ns *ns; /* its namespace (a reference; NULL: the initial user namespace) */
     int ns_type;      /* enum km_ns_type */

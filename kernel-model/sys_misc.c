@@ -12,6 +12,7 @@
 
 #include "kernel-model/futex.h"
 #include "kernel-model/internal.h"
+#include "kernel-model/ns.h"
 #include "kernel-model/sys.h"
 
 #define NS_PER_SEC                1000000000ULL
@@ -175,7 +176,7 @@ static i64 sys_clock_gettime(struct km *k, struct task *t, const u64 a[6])
 {
     u64 ns;
     int err = misc_clock_read(k, (int)a[0], &ns);
-    return err ? err : misc_put_timespec(t, a[1], ns);
+    return err ? err : misc_put_timespec(t, a[1], ns + (u64)timens_offset(t, (int)a[0]));
 }
 
 static i64 sys_clock_getres(struct km *k, struct task *t, const u64 a[6])
@@ -254,6 +255,8 @@ static i64 sys_clock_nanosleep(struct km *k, struct task *t, const u64 a[6])
     if (!(a[1] & LX_TIMER_ABSTIME))
         return misc_sleep_until(k, t, misc_add_sat(k->now_ns, ns), a[3], false);
     if (realtime) ns = ns > KM_REALTIME_EPOCH_NS ? ns - KM_REALTIME_EPOCH_NS : 0;
+    i64 off = timens_offset(t, clk); /* timens_ktime_to_host */
+    if (off) ns = off > 0 && (u64)off > ns ? 0 : ns - (u64)off;
     return misc_sleep_until(k, t, ns, 0, true);
 }
 

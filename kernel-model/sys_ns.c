@@ -134,6 +134,7 @@ static struct km_ns *task_ns(const struct task *x, enum km_ns_type type)
 {
     if (type == KM_NS_USER) return x->cred->user_ns ? &x->cred->user_ns->ns : NULL;
     if (type == KM_NS_PID) return &x->pidns->ns;
+    if (type == KM_NS_TIME) return x->ns->time_ns; /* the active one */
     return x->ns->ns[type];
 }
 
@@ -208,13 +209,18 @@ static i64 sys_setns(struct km *k, struct task *t, const u64 a[6])
                 km_ns_put(k, n->ns[i]); /* pid: pid_ns_for_children */
                 n->ns[i] = km_ns_get(want[i]);
             }
+        if (flags & LX_CLONE_NEWTIME) { /* timens_install: both; commit_nsset freezes */
+            km_ns_put(k, n->time_ns);
+            n->time_ns = km_ns_get(want[KM_NS_TIME]);
+            timens_commit(n->time_ns);
+        }
         nsproxy_put(k, t->ns);
         t->ns = n;
     }
     for (size_t i = 0; i < sizeof setns_order / sizeof setns_order[0]; i++) {
         enum km_ns_type ty = setns_order[i];
         if (!(flags & ns_flag[ty])) continue;
-        if (want[ty]) km_ns_ev_enter(k, t, want[ty], "setns", ty == KM_NS_PID || ty == KM_NS_TIME);
+        if (want[ty]) km_ns_ev_enter(k, t, want[ty], "setns", ty == KM_NS_PID);
     }
     return 0;
 }
