@@ -1,0 +1,24 @@
+/* Private to the modelled procfs (procfs.c, procfs_gen.c): the growing
+ * text buffer and the generators of the status / stat / comm files. */
+#ifndef CLONEMU_PROCFS_INT_H
+#define CLONEMU_PROCFS_INT_H
+
+#include "kernel-model/km.h"
+
+#define PROCFS_CAP_FULL   0x1ffffffffffull /* CAP_LAST_CAP = 40 */
+#define PROCFS_SIGQ_LIMIT 63353u           /* RLIMIT_SIGPENDING is not modelled */
+
+struct sb {
+    char *p;
+    size_t len, cap;
+};
+
+void *procfs_xcalloc(size_t n, size_t sz);
+void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* /proc/PID/status, stat and comm of task x, in Linux's format
+ * (fs/proc/array.c). */
+void gen_status(struct km *k, const struct task *x, struct sb *b);
+void gen_stat(const struct task *x, struct sb *b);
+void gen_comm(const struct task *x, struct sb *b);
+
+#endif
