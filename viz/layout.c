@@ -32,6 +32,7 @@ void viz_layout_free(struct viz_layout *L)
     free(L->groups);
     free(L->threads);
     free(L->res);
+    free(L->regions);
     memset(L, 0, sizeof *L);
 }
 
@@ -165,6 +166,54 @@ static void layout_threads(struct viz_layout *L, const struct viz_scene *s)
     }
 }
 
+/* Is namespace id the task's pid namespace or one enclosing it? */
+static bool in_pidns(const struct viz_scene *s, const struct viz_task *t, int id)
+{
+    int hops = 0;
+    for (const struct viz_pidns *p = viz_scene_pidns(s, t->pidns); p && hops <= VIZ_MAX_PIDNS_LEVEL;
+         p = viz_scene_pidns(s, p->parent), hops++)
+        if (p->id == id) return true;
+    return false;
+}
+
+/* One region per pid namespace holding a shown box, around the boxes of
+ * its processes; a region is wider by VIZ_REGION_PAD for every level of
+ * namespaces nested inside it, so nested regions do not touch. */
+static void layout_regions(struct viz_layout *L, const struct viz_scene *s)
+{
+    for (int n = 0; n < s->npidns; n++) {
+        const struct viz_pidns *p = &s->pidns[n];
+        float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+        int members = 0, deepest = p->level;
+        for (int i = 0; i < L->ngroups; i++) {
+            const struct viz_group *g = &s->groups[L->groups[i].g];
+            const struct viz_task *leader = viz_scene_task(s, g->leader);
+            if (!leader || !in_pidns(s, leader, p->id)) continue;
+            const struct viz_pidns *own = viz_scene_pidns(s, leader->pidns);
+            if (own && own->level > deepest) deepest = own->level;
+            const struct viz_box *b = &L->groups[i].box;
+            if (!members++) {
+                x0 = b->x, y0 = b->y, x1 = b->x + b->w, y1 = b->y + b->h;
+                continue;
+            }
+            if (b->x < x0) x0 = b->x;
+            if (b->y < y0) y0 = b->y;
+            if (b->x + b->w > x1) x1 = b->x + b->w;
+            if (b->y + b->h > y1) y1 = b->y + b->h;
+        }
+        if (!members) continue;
+        float pad = VIZ_REGION_PAD * (float)(deepest - p->level + 1);
+        float top = pad + VIZ_REGION_LABEL * (float)(deepest - p->level + 1);
+        L->regions = grow(L->regions, &L->cap_regions, L->nregions + 1, sizeof *L->regions);
+        L->regions[L->nregions++] = (struct viz_lregion){
+            .ns = n,
+            .box = {x0 - pad, y0 - top, x1 - x0 + 2 * pad, y1 - y0 + top + pad},
+        };
+        if (x1 + pad > L->tree_w) L->tree_w = x1 + pad;
+        if (y1 + pad > L->h) L->h = y1 + pad;
+    }
+}
+
 /* One node per live object, in order of first user (tree order, then
  * kind); a gap between clusters. Linear: objects are found through a
  * per-kind table indexed by id. */
@@ -230,9 +279,10 @@ static void layout_res(struct viz_layout *L, const struct viz_scene *s,
 void viz_layout_build(struct viz_layout *L, const struct viz_scene *s,
                       const struct viz_layout_opts *o)
 {
-    L->ngroups = L->nthreads = L->nres = 0;
+    L->ngroups = L->nthreads = L->nres = L->nregions = 0;
     L->tree_w = L->w = L->h = 0;
     layout_groups(L, s, o);
+    layout_regions(L, s);
     layout_threads(L, s);
     layout_res(L, s, o);
 }

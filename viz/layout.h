@@ -50,6 +50,15 @@ struct viz_lres {
     struct viz_box box;
 };
 
+/* A pid namespace below the initial one: a rounded region around the
+ * boxes of its processes (those whose leader is in it or below it). */
+struct viz_lregion {
+    int ns; /* index in scene->pidns */
+    struct viz_box box;
+};
+#define VIZ_REGION_PAD   12.0f /* per nesting level, around the boxes */
+#define VIZ_REGION_LABEL 22.0f /* room above the boxes for the label */
+
 struct viz_layout_opts {
     bool show_io;     /* io contexts (one per task: off by default) */
     bool show_reaped; /* keep reaped processes as ghosts */
@@ -62,6 +71,8 @@ struct viz_layout {
     int nthreads, cap_threads;
     struct viz_lres *res;
     int nres, cap_res;
+    struct viz_lregion *regions; /* outer namespaces first */
+    int nregions, cap_regions;
     float tree_w, w, h; /* extents of the tree, and of everything */
     float res_x;        /* left edge of the resource column */
 };

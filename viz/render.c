@@ -111,6 +111,31 @@ static void draw_tree_edges(struct viz_render *R, const struct viz_frame *f)
     }
 }
 
+/* Pid namespaces: a tinted rounded region around their processes, outer
+ * ones first, labelled at the top left. */
+static void draw_regions(struct viz_render *R, const struct viz_frame *f)
+{
+    for (int i = 0; i < f->L->nregions; i++) {
+        const struct viz_lregion *lr = &f->L->regions[i];
+        const struct viz_pidns *p = &f->s->pidns[lr->ns];
+        struct viz_box b = WB(f, lr->box);
+        if (!on_stage(f, b)) continue;
+        struct rgba fill = {0xE4, 0xEC, 0xF6, 255}, edge = C_NS;
+        if (p->destroyed)
+            ru_rbox_dashed(R, b.x, b.y, b.w, b.h, 20, fill, C_TEXT3);
+        else
+            ru_rbox(R, b.x, b.y, b.w, b.h, 20, fill, edge, 1.5f);
+        if (f->view->scale < TEXT_SCALE) continue;
+        char lab[96];
+        snprintf(lab, sizeof lab, "pid ns #%d (level %d)%s", p->id, p->level,
+                 p->destroyed ? ": gone"
+                 : p->zapped  ? ": init exited"
+                              : "");
+        ru_text(R, F_SMALL, lab, b.x + 12 * f->view->scale, b.y + 4 * f->view->scale,
+                p->destroyed ? C_TEXT3 : C_TEXT1, 0);
+    }
+}
+
 /* One cable per task and resource kind: up from the cell's top port into
  * the gap above its box, right to the band, then a curve to the node. */
 static void draw_cables(struct viz_render *R, const struct viz_frame *f)
@@ -234,8 +259,12 @@ static void draw_cell(struct viz_render *R, const struct viz_frame *f, const str
         ru_rbox_dashed(R, b.x, b.y, b.w, b.h, 10, C_CELL, C_TEXT3);
     float k = f->view->scale;
     if (k < TEXT_SCALE) return; /* too small for text */
-    char tid[24];
-    snprintf(tid, sizeof tid, "T%d", t->tid);
+    char tid[24 + 12 * (VIZ_MAX_PIDNS_LEVEL + 1)];
+    if (t->nlevels > 1) { /* its pid at every level, global first: "T1001 / 1" */
+        char pids[12 * (VIZ_MAX_PIDNS_LEVEL + 1)];
+        snprintf(tid, sizeof tid, "T%s", viz_task_pids_str(t, pids, (int)sizeof pids));
+    } else
+        snprintf(tid, sizeof tid, "T%d", t->tid);
     float w = ru_text(R, F_MONO_B, tid, b.x + 10 * k, b.y + 8 * k, alive ? C_TEXT1 : C_TEXT3, 0);
     if (g->leader == t->tid) ru_tag(R, b.x + 16 * k + w, b.y + 10 * k, "leader");
     draw_state_pill(R, b.x + 10 * k, b.y + 36 * k, s, t);
@@ -408,6 +437,7 @@ void viz_render_draw(struct viz_render *R, const struct viz_frame *f)
             C_TEXT2, 0);
     ru_clip(R, v->x - 14, v->y - 8, v->w + 28, v->h + 18);
     ru_set_scale(R, v->scale);
+    draw_regions(R, f);
     draw_tree_edges(R, f);
     draw_cables(R, f);
     for (int i = 0; i < f->L->ngroups; i++)

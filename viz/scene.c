@@ -43,6 +43,7 @@ void viz_scene_free(struct viz_scene *s)
     free(s->tasks);
     free(s->groups);
     free(s->res);
+    free(s->pidns);
     memset(s, 0, sizeof *s);
 }
 
@@ -67,6 +68,8 @@ void viz_scene_copy(struct viz_scene *dst, const struct viz_scene *src)
     dst->cap_tasks = src->ntasks;
     dst->cap_groups = src->ngroups;
     dst->cap_res = src->nres;
+    dst->pidns = dup_array(src->pidns, src->npidns, sizeof *src->pidns);
+    dst->cap_pidns = src->npidns;
 }
 
 /* --- event fields ------------------------------------------------------ */
@@ -131,6 +134,24 @@ struct viz_res *viz_scene_res(const struct viz_scene *s, int kind, int id)
     for (int i = 0; i < s->nres; i++)
         if (s->res[i].kind == kind && s->res[i].id == id) return &s->res[i];
     return NULL;
+}
+
+struct viz_pidns *viz_scene_pidns(const struct viz_scene *s, int id)
+{
+    for (int i = 0; i < s->npidns; i++)
+        if (s->pidns[i].id == id) return &s->pidns[i];
+    return NULL;
+}
+
+const char *viz_task_pids_str(const struct viz_task *t, char *buf, int size)
+{
+    int used = 0;
+    buf[0] = 0;
+    for (int l = 0; l < t->nlevels && used < size; l++) {
+        int w = snprintf(buf + used, (size_t)(size - used), "%s%d", l ? " / " : "", t->nspid[l]);
+        if (w > 0) used += w;
+    }
+    return buf;
 }
 
 bool viz_task_alive(const struct viz_task *t)
@@ -239,6 +260,8 @@ static void on_task_new(struct viz_scene *s, const cJSON *ev, int tid, int tgid,
 {
     struct viz_task *t = task_add(s, tid, tgid, seq);
     t->parent = (int)ev_int(ev, "parent", 0);
+    t->nlevels = 1;
+    t->nspid[0] = tid;
     copy_str(t->call, sizeof t->call, ev_str(ev, "how"));
     static const char *const keys[] = {"mm", "files", "fs", "sighand"};
     for (int k = 0; k < 4; k++) {
@@ -251,6 +274,84 @@ static void on_task_new(struct viz_scene *s, const cJSON *ev, int tid, int tgid,
     s->anim_tid = tid;
 }
 
+/* The child's pids by level (clone's nspid; none: the global pid only)
+ * and its pid namespace: one just created for this clone, else where the
+ * creator's children go, else the creator's own. */
+static void clone_pids(struct viz_scene *s, const cJSON *ev, struct viz_task *c,
+                       const struct viz_task *cr, int tid)
+{
+    int ns = 0;
+    if (s->pidns_new && s->pidns_new_by == tid)
+        ns = s->pidns_new;
+    else if (cr)
+        ns = cr->pidns_children ? cr->pidns_children : cr->pidns;
+    s->pidns_new = 0;
+    const struct viz_pidns *p = viz_scene_pidns(s, ns);
+    c->pidns = p ? ns : 0;
+    c->nlevels = 1;
+    c->nspid[0] = c->tid;
+    const char *l = ev_str(ev, "nspid");
+    for (int n = 0; *l && n <= VIZ_MAX_PIDNS_LEVEL; n++) {
+        char *end;
+        long v = strtol(l, &end, 10);
+        if (end == l) break;
+        c->nspid[n] = (int)v;
+        c->nlevels = n + 1;
+        l = *end == ',' ? end + 1 : end;
+    }
+}
+
+static void on_ns_create(struct viz_scene *s, const cJSON *ev, int tid, int seq)
+{
+    if (strcmp(ev_str(ev, "type"), "pid")) {
+        snprintf(s->caption, sizeof s->caption, "%d creates a %s namespace", tid,
+                 ev_str(ev, "type"));
+        return;
+    }
+    int id = (int)ev_int(ev, "id", 0);
+    s->pidns = grow(s->pidns, &s->cap_pidns, s->npidns + 1, sizeof *s->pidns);
+    s->pidns[s->npidns++] = (struct viz_pidns){.id = id,
+                                               .level = (int)ev_int(ev, "level", 1),
+                                               .parent = (int)ev_int(ev, "parent", 0),
+                                               .creator = tid,
+                                               .born = seq};
+    s->pidns_new = id;
+    s->pidns_new_by = tid;
+    snprintf(s->caption, sizeof s->caption, "%d creates pid namespace #%d (level %lld)", tid, id,
+             ev_int(ev, "level", 1));
+}
+
+static void on_ns_enter(struct viz_scene *s, const cJSON *ev, struct viz_task *t)
+{
+    const char *type = ev_str(ev, "type");
+    int id = (int)ev_int(ev, "id", 0);
+    if (t && !strcmp(type, "pid")) {
+        if (ev_int(ev, "for_children", 0))
+            t->pidns_children = viz_scene_pidns(s, id) ? id : 0;
+        else
+            t->pidns = viz_scene_pidns(s, id) ? id : 0;
+        if (s->pidns_new_by == t->tid) s->pidns_new = 0;
+    }
+    snprintf(s->caption, sizeof s->caption, "%d enters %s namespace #%d (%s)%s", t ? t->tid : 0,
+             type, id, ev_str(ev, "how"), ev_int(ev, "for_children", 0) ? " for its children" : "");
+}
+
+static void on_pidns_end(struct viz_scene *s, const cJSON *ev, int tid, bool zap)
+{
+    int id = (int)ev_int(ev, "id", 0);
+    struct viz_pidns *p = viz_scene_pidns(s, id);
+    if (zap) {
+        if (p) p->zapped = true;
+        snprintf(s->caption, sizeof s->caption,
+                 "init %d of pid namespace #%d exits: %lld processes sent SIGKILL", tid, id,
+                 ev_int(ev, "killed", 0));
+    } else if (!strcmp(ev_str(ev, "type"), "pid")) {
+        if (p) p->destroyed = true;
+        snprintf(s->caption, sizeof s->caption, "pid namespace #%d is gone", id);
+    } else
+        snprintf(s->caption, sizeof s->caption, "%s namespace #%d is gone", ev_str(ev, "type"), id);
+}
+
 static void on_clone(struct viz_scene *s, const cJSON *ev, int tid, int seq)
 {
     int child = (int)ev_int(ev, "child", 0), ctgid = (int)ev_int(ev, "child_tgid", child);
@@ -261,6 +362,7 @@ static void on_clone(struct viz_scene *s, const cJSON *ev, int tid, int seq)
     copy_str(c->call, sizeof c->call, ev_str(ev, "call"));
     copy_str(c->flags, sizeof c->flags, ev_str(ev, "flags"));
     if (cr) c->blocked = cr->blocked; /* a clone copies the creator's mask */
+    clone_pids(s, ev, c, cr, tid);
     res_list_apply(s, c, cr, ev_str(ev, "shared"), false, seq);
     res_list_apply(s, c, cr, ev_str(ev, "copied"), true, seq);
     if (!viz_scene_group(s, ctgid)) group_add(s, ctgid, child, c->parent, seq);
@@ -514,6 +616,12 @@ void viz_scene_apply(struct viz_scene *s, const cJSON *ev)
         }
     } else if (!strcmp(kind, "sigstate"))
         on_sigstate(s, ev, t);
+    else if (!strcmp(kind, "ns_create"))
+        on_ns_create(s, ev, tid, seq);
+    else if (!strcmp(kind, "ns_enter"))
+        on_ns_enter(s, ev, t);
+    else if (!strcmp(kind, "ns_destroy") || !strcmp(kind, "pidns_zap"))
+        on_pidns_end(s, ev, tid, kind[0] == 'p');
     else if (!strcmp(kind, "group_stop") || !strcmp(kind, "group_continue"))
         on_group_stop(s, ev, tgid, kind[6] == 's');
     else if (!strcmp(kind, "syscall")) {

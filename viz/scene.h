@@ -29,6 +29,8 @@ enum viz_state {
 };
 extern const char *const viz_state_name[]; /* "runnable", "running", ... */
 
+#define VIZ_MAX_PIDNS_LEVEL 32 /* as the kernel's MAX_PID_NS_LEVEL */
+
 struct viz_task {
     int tid, tgid;
     int creator; /* the task that called clone (0: the initial task) */
@@ -43,6 +45,10 @@ struct viz_task {
     char flags[256];           /* the clone flags as the event named them */
     int exit_code;             /* -1 while alive or killed */
     char killed_by[16];        /* signal name that killed it, "" */
+    int pidns;                 /* its pid namespace's id (0: the initial one) */
+    int pidns_children;        /* where its children go after unshare/setns (0: pidns) */
+    int nlevels;               /* pids known: nspid[0] global ... nspid[nlevels-1] innermost */
+    int nspid[VIZ_MAX_PIDNS_LEVEL + 1];
 };
 
 struct viz_group {
@@ -61,6 +67,15 @@ struct viz_res {
     int kind, id;
     int copy_of; /* id of the same kind it was copied from, 0 = new */
     int born;    /* seq */
+};
+
+/* A pid namespace below the initial one (ns_create type pid); level 0,
+ * the initial one, is never announced and only known as a parent id. */
+struct viz_pidns {
+    int id, level, parent; /* parent: the enclosing namespace's id */
+    int creator;           /* the task on whose behalf it was created */
+    int born;              /* seq */
+    bool zapped, destroyed;
 };
 
 /* The last process- or thread-directed signal's route. */
@@ -99,6 +114,9 @@ struct viz_scene {
     int ngroups, cap_groups;
     struct viz_res *res;
     int nres, cap_res;
+    struct viz_pidns *pidns;
+    int npidns, cap_pidns;
+    int pidns_new, pidns_new_by; /* the last ns_create pid, for the next clone of its task */
     struct viz_sigroute sig;
 };
 
@@ -113,6 +131,9 @@ void viz_scene_apply(struct viz_scene *s, const struct cJSON *ev);
 struct viz_task *viz_scene_task(const struct viz_scene *s, int tid);
 struct viz_group *viz_scene_group(const struct viz_scene *s, int tgid);
 struct viz_res *viz_scene_res(const struct viz_scene *s, int kind, int id);
+struct viz_pidns *viz_scene_pidns(const struct viz_scene *s, int id);
+/* "1001 / 1" (global first, as NSpid) of a task into buf. */
+const char *viz_task_pids_str(const struct viz_task *t, char *buf, int size);
 /* The state to show (derives VT_RUNNING and VT_STOPPED). */
 enum viz_state viz_task_state(const struct viz_scene *s, const struct viz_task *t);
 bool viz_task_alive(const struct viz_task *t);

@@ -263,6 +263,74 @@ static void test_vfork(const char *arch)
     viz_log_free(&log);
 }
 
+/* CLONE_NEWPID (x86_64 only: ns_newpid needs no per-arch facts here):
+ * after the clone the scene holds pid namespace #id at level 1, the child
+ * is pid 1 at level 1 and its global pid (clone's tid) at level 0; the
+ * grandchild it forks is in the same namespace; the layout draws one
+ * region around both boxes and not around the initial process. */
+static void test_newpid(void)
+{
+    struct viz_log log;
+    record(&log, "x86_64", "ns_newpid");
+    int top = ev_int(log.ev[0], "tid");
+    int nc = find(&log, 0, "ns_create", "type", "pid");
+    int cl = find_fork(&log, nc);
+    CHECK(nc > 0 && cl > nc);
+    struct viz_scene s;
+    viz_scene_init(&s);
+    viz_scene_at(&s, &log, cl);
+    int id = ev_int(log.ev[nc], "id"), child = ev_int(log.ev[cl], "child");
+    const struct viz_pidns *p = viz_scene_pidns(&s, id);
+    CHECK(s.npidns == 1 && p && p->level == 1 && p->creator == top);
+    CHECK(p && p->parent == ev_int(log.ev[nc], "parent") && p->parent != id);
+    const struct viz_task *c = viz_scene_task(&s, child), *t = viz_scene_task(&s, top);
+    CHECK(t && t->nlevels == 1 && t->nspid[0] == top && t->pidns == 0);
+    CHECK(c && c->pidns == id && c->nlevels == 2);
+    CHECK(c && c->nspid[0] == child && c->nspid[1] == 1);
+    char buf[64];
+    snprintf(buf, sizeof buf, "%d / 1", child);
+    CHECK(c && !strcmp(viz_task_pids_str(c, buf + 32, 32), buf));
+
+    int gc = find_fork(&log, cl + 1); /* the child's fork: pid 2 there */
+    CHECK(gc > cl && ev_int(log.ev[gc], "tid") == child);
+    viz_scene_at(&s, &log, gc);
+    const struct viz_task *g = viz_scene_task(&s, ev_int(log.ev[gc], "child"));
+    CHECK(g && g->pidns == id && g->nlevels == 2 && g->nspid[1] == 2);
+
+    struct viz_layout L;
+    viz_layout_init(&L);
+    viz_layout_build(&L, &s, NULL);
+    CHECK(L.nregions == 1);
+    const struct viz_lgroup *lt = viz_layout_group(&L, &s, top),
+                            *lc = viz_layout_group(&L, &s, child);
+    const struct viz_lgroup *lg = viz_layout_group(&L, &s, g ? g->tid : 0);
+    if (L.nregions == 1 && lt && lc && lg) {
+        const struct viz_box *r = &L.regions[0].box;
+        CHECK(r->x < lc->box.x && r->y < lc->box.y && r->x + r->w > lg->box.x + lg->box.w &&
+              r->y + r->h > lg->box.y + lg->box.h);
+        CHECK(r->y > lt->box.y + lt->box.h); /* the initial process is outside */
+    }
+
+    /* The init's exit zaps the namespace; once the last user is gone it
+     * is destroyed (the scene keeps it, marked). */
+    int zap = find(&log, cl, "pidns_zap", NULL, NULL),
+        gone = find(&log, zap, "ns_destroy", "type", "pid");
+    CHECK(zap > gc && gone > zap);
+    viz_scene_at(&s, &log, gone);
+    p = viz_scene_pidns(&s, id);
+    CHECK(p && p->zapped && p->destroyed);
+
+    /* A snapshot copy carries the namespaces. */
+    struct viz_scene copy;
+    viz_scene_init(&copy);
+    viz_scene_copy(&copy, &s);
+    CHECK(copy.npidns == 1 && copy.pidns != s.pidns && viz_scene_pidns(&copy, id)->destroyed);
+    viz_scene_free(&copy);
+    viz_layout_free(&L);
+    viz_scene_free(&s);
+    viz_log_free(&log);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -277,6 +345,7 @@ int main(int argc, char **argv)
         test_clone_parent(arches[i]);
         test_vfork(arches[i]);
     }
+    test_newpid();
     if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
     return failures ? 1 : 0;
 }
