@@ -56,8 +56,8 @@ struct viz_lregion {
     int ns; /* index in scene->pidns */
     struct viz_box box;
 };
-#define VIZ_REGION_PAD   12.0f /* per nesting level, around the boxes */
-#define VIZ_REGION_LABEL 22.0f /* room above the boxes for the label */
+#define VIZ_REGION_PAD   28.0f /* per nesting level, around the boxes */
+#define VIZ_REGION_LABEL 26.0f /* room above the boxes for the label */
 
 struct viz_layout_opts {
     bool show_io;     /* io contexts (one per task: off by default) */
