@@ -19,6 +19,7 @@
  *    (UC_HOOK_INSN + UC_ARM64_INS_MRS could); memory faults report the PC
  *    of the faulting basic block, not of the instruction. */
 #include "emu/cpu.h"
+#include "kernel-model/mm_advise.h"
 
 #include <capstone/capstone.h>
 #include <inttypes.h>
@@ -245,6 +246,10 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, u64 addr, int size
     (void)uc;
     (void)size;
     (void)value;
+    /* below the stack: it grows (mapped from this hook, the access retries) */
+    bool unmapped = type == UC_MEM_READ_UNMAPPED || type == UC_MEM_WRITE_UNMAPPED ||
+                    type == UC_MEM_FETCH_UNMAPPED;
+    if (unmapped && e->mm && mm_expand_stack(e->mm, addr) == 0) return true;
     e->mem_bad = true;
     e->mem_type = (int)type;
     e->mem_addr = addr;

@@ -4,6 +4,7 @@
  * here. Follows fs/binfmt_elf.c: load_elf_binary, create_elf_tables. */
 #include "emu/loader.h"
 #include "kernel-model/files.h"
+#include "kernel-model/mm_advise.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -344,9 +345,10 @@ static int stack_build(struct km *k, struct mm *mm, const struct elf *f, const c
     if (bytes > MAX_ARG_BYTES) return fail(err, errsz, -LX_E2BIG, "argument list too long");
 
     u64 top = abi->stack_top;
-    i64 r =
-        mm_map_anon(mm, top - LOADER_STACK_SIZE, LOADER_STACK_SIZE, LX_PROT_READ | LX_PROT_WRITE,
-                    LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED, "[stack]");
+    /* setup_arg_pages: 128 KiB now, growing on demand up to the rlimit
+     * (the strings and tables below grow it too when they need more) */
+    i64 r = mm_map_stack(mm, top, LOADER_STACK_INITIAL, LOADER_STACK_SIZE,
+                         LX_PROT_READ | LX_PROT_WRITE, "[stack]");
     if (lx_is_err(r)) return fail(err, errsz, (int)r, "cannot map the stack");
     mm->start_stack = top;
 

@@ -9,7 +9,8 @@
 #include "emu/cpu.h"
 #include "kernel-model/km.h"
 
-#define LOADER_STACK_SIZE (8ULL << 20) /* the "[stack]" mapping below abi->stack_top */
+#define LOADER_STACK_SIZE    (8ULL << 20)   /* "[stack]" below abi->stack_top: its limit */
+#define LOADER_STACK_INITIAL (128ULL << 10) /* mapped at exec, the rest on demand */
 
 /* Where the program starts. The caller sets the registers: PC = entry,
  * SP = sp, CPU_REG_ENTRY_FINI = 0 (no rtld fini function). */

@@ -393,9 +393,11 @@ struct mm *mm_fork(struct mm *src, int new_id)
             b = backing_get(s->backing);
             off = s->offset;
         } else {
-            b = backing_new(len);
+            /* a stack keeps its room to grow down (mm_expand_stack) */
+            off = (s->flags & LX_MAP_GROWSDOWN) ? s->offset : 0;
+            b = backing_new(off + len);
             if (!b) mm_die("fork: out of host memory");
-            copy_nonzero_pages(b->host, vma_host(s, s->start), len);
+            copy_nonzero_pages(b->host + off, vma_host(s, s->start), len);
         }
         struct vma *v = vma_new(s->start, s->end, s->prot, s->flags, b, off, s->name);
         *tail = v;
@@ -656,15 +658,60 @@ int mm_discard(struct mm *mm, u64 addr, u64 len)
     return range_is_mapped(mm, addr, end) ? 0 : -LX_ENOMEM;
 }
 
+/* --- the stack: grows down on demand (Linux's VM_GROWSDOWN) --------- */
+
+i64 mm_map_stack(struct mm *mm, u64 top, u64 size, u64 limit, int prot, const char *name)
+{
+    size = page_up_len(size);
+    limit = page_up_len(limit);
+    if (!size || size > limit || (top & PAGE_MASK) || top < limit || top > mm->task_size)
+        return -LX_EINVAL;
+    range_remove(mm, top - limit, top); /* the whole reservation, as MAP_FIXED would */
+    if (over_limit(mm, size)) return -LX_ENOMEM;
+    struct mm_backing *b = backing_new(limit);
+    if (!b) return -LX_ENOMEM;
+    int flags = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_GROWSDOWN;
+    struct vma *v = vma_new(top - size, top, prot, flags, b, limit - size, name);
+    vma_insert(mm, v);
+    obs_map(mm, v);
+    return (i64)v->start;
+}
+
+int mm_expand_stack(struct mm *mm, u64 addr)
+{
+    struct vma *prev = NULL, *v = mm->vmas;
+    for (; v && v->end <= addr; v = v->next)
+        prev = v;
+    if (!v || v->start <= addr || !(v->flags & LX_MAP_GROWSDOWN)) return -LX_EFAULT;
+    /* the limit: the backing's first byte (its size was the rlimit) */
+    u64 lo = v->offset <= v->start ? v->start - v->offset : 0;
+    if (prev && prev->end > lo) lo = prev->end;
+    u64 want = page_down(addr), size = v->end - v->start;
+    if (want < lo) return -LX_EFAULT;
+    /* at least double: few engine regions, few of these calls */
+    u64 start = v->start >= size && v->start - size < want ? v->start - size : want;
+    if (start < lo) start = lo;
+    if (over_limit(mm, v->start - start)) start = want;
+    if (over_limit(mm, v->start - start)) return -LX_ENOMEM;
+    u64 old = v->start;
+    v->offset -= old - start;
+    v->start = start;
+    if (mm->obs && mm->obs->map)
+        mm->obs->map(mm->obs_ctx, mm, start, old - start, v->prot, vma_host(v, start));
+    return 0;
+}
+
 /* --- kernel access to guest memory ----------------------------------- */
 
 /* Every byte of [addr, addr+len) mapped with all of `need` prot bits. */
-static int access_check(const struct mm *mm, u64 addr, size_t len, int need)
+static int access_check(struct mm *mm, u64 addr, size_t len, int need)
 {
     if (len == 0) return 0;
     if (addr + len < addr) return -LX_EFAULT;
     u64 cur = addr, end = addr + len;
     for (const struct vma *v = mm_find_vma(mm, addr); cur < end; v = v->next) {
+        if ((!v || v->start > cur) && mm_expand_stack(mm, cur) == 0)
+            return access_check(mm, addr, len, need); /* a gap below the stack, now filled */
         if (!v || v->start > cur || (v->prot & need) != need) return -LX_EFAULT;
         cur = v->end;
     }
@@ -745,6 +792,7 @@ i64 mm_read_str(struct mm *mm, u64 addr, char *dst, size_t max)
         u64 a = addr + i;
         if (a < addr) return -LX_EFAULT; /* wrapped around */
         if (!v || a >= v->end) v = mm_find_vma(mm, a);
+        if (!v && mm_expand_stack(mm, a) == 0) v = mm_find_vma(mm, a);
         if (!v || !(v->prot & LX_PROT_READ)) return -LX_EFAULT;
         dst[i] = (char)*vma_host(v, a);
         if (dst[i] == '\0') return (i64)i;
@@ -756,6 +804,7 @@ i64 mm_read_str(struct mm *mm, u64 addr, char *dst, size_t max)
 u8 *mm_host_ptr(struct mm *mm, u64 addr, size_t len, bool want_write)
 {
     const struct vma *v = mm_find_vma(mm, addr);
+    if (!v && mm_expand_stack(mm, addr) == 0) v = mm_find_vma(mm, addr);
     int need = LX_PROT_READ | (want_write ? LX_PROT_WRITE : 0);
     if (!v || (v->prot & need) != need || len > v->end - addr) return NULL;
     return vma_host(v, addr);

@@ -481,6 +481,51 @@ static void test_fork(void)
     mm_put(child);
 }
 
+/* mm_map_stack + mm_expand_stack: Linux's VM_GROWSDOWN main stack. */
+static void test_stack_grow(void)
+{
+    const u64 top = 0x7ff000000000ULL, limit = 64 * PG;
+    struct mm *mm = new_mm(false);
+    mm->id = 1;
+    CHECK_EQ(mm_map_anon(mm, top - limit, PG, RW, ANON | LX_MAP_FIXED, "old"), top - limit);
+    CHECK_EQ(mm_map_stack(mm, top, 4 * PG, limit, RW, "[stack]"), top - 4 * PG);
+    CHECK(mm_find_vma(mm, top - limit) == NULL); /* the reservation was cleared */
+    CHECK_EQ(mm_find_vma(mm, top - PG)->start, top - 4 * PG);
+    /* the kernel's access below the end grows it (at least doubling) and the
+     * observer hears of the new range alone */
+    int n = rc.n;
+    CHECK_EQ(mm_write_u64(mm, top - 5 * PG, 42), 0);
+    CHECK(rec_is(n, REC_MAP, top - 8 * PG, 4 * PG));
+    CHECK_EQ(mm_find_vma(mm, top - 8 * PG)->start, top - 8 * PG);
+    CHECK_EQ(mm_find_vma(mm, top - PG)->start, top - 8 * PG); /* one vma */
+    /* a fault far below: straight there; then the limit */
+    CHECK_EQ(mm_expand_stack(mm, top - 40 * PG + 8), 0);
+    CHECK_EQ(mm_find_vma(mm, top - PG)->start, top - 40 * PG);
+    CHECK_EQ(mm_expand_stack(mm, top - limit - 8), -LX_EFAULT);
+    CHECK_EQ(mm_expand_stack(mm, top - PG), -LX_EFAULT); /* mapped already */
+    CHECK_EQ(mm_expand_stack(mm, top + PG), -LX_EFAULT); /* not below a stack */
+    u64 v = 0;
+    CHECK_EQ(mm_read_u64(mm, top - 5 * PG, &v), 0);
+    CHECK_EQ(v, 42);
+    /* a fork child's copy keeps the room to grow, and its own pages */
+    struct mm *child = mm_fork(mm, 2);
+    CHECK_EQ(mm_read_u64(child, top - 5 * PG, &v), 0);
+    CHECK_EQ(v, 42);
+    CHECK_EQ(mm_write_u64(child, top - limit, 7), 0);
+    CHECK_EQ(mm_find_vma(child, top - PG)->start, top - limit);
+    CHECK_EQ(mm_expand_stack(child, top - limit - 8), -LX_EFAULT);
+    CHECK(mm_find_vma(mm, top - limit) == NULL); /* the parent's did not grow */
+    /* never over the vma below */
+    CHECK_EQ(mm_map_anon(mm, top - 50 * PG, PG, RW, ANON | LX_MAP_FIXED, "below"), top - 50 * PG);
+    CHECK_EQ(mm_expand_stack(mm, top - 50 * PG - 8), -LX_EFAULT);
+    CHECK_EQ(mm_expand_stack(mm, top - 49 * PG + 8), 0);
+    CHECK_EQ(mm_find_vma(mm, top - PG)->start, top - 49 * PG);
+    CHECK(mirror_check(mm));
+    CHECK(mirror_check(child));
+    mm_put(child);
+    mm_put(mm);
+}
+
 static void test_mremap(void)
 {
     struct mm *mm = new_mm(false);
@@ -599,6 +644,7 @@ int main(void)
     test_brk();
     test_mmap_placement();
     test_fork();
+    test_stack_grow();
     test_mremap();
     test_handlers();
     printf("%d passed, %d failed\n", passed, failed);
