@@ -23,9 +23,20 @@ struct hostfs_handle {
     DIR *dir;  /* directory stream, once readdir was used */
 };
 
+/* A directory the paths are confined to (hostfs_posix_add_root). */
+struct hostfs_root {
+    char *prefix; /* the directory's host path, no trailing slash ("" for /) */
+    size_t len;
+    int fd; /* O_PATH of it */
+};
+
+#define HOSTFS_MAX_ROOTS 4
+
 struct hostfs_posix {
     struct hostfs_handle *h; /* indexed by host fd */
     int nh;
+    struct hostfs_root roots[HOSTFS_MAX_ROOTS];
+    int nroots; /* 0: not confined, paths are used as given */
 };
 
 /* --- errno ------------------------------------------------------------ */
@@ -150,13 +161,133 @@ static int hostfs_oflags_in(u32 lx)
     return host;
 }
 
+/* --- confinement -------------------------------------------------------- */
+
+/* Once a root is added, every path must name something under one: the
+ * longest root prefix the path starts with (at a component boundary) is
+ * cut off and the rest is walked one component at a time from the root's
+ * fd with O_PATH|O_NOFOLLOW|O_DIRECTORY, so no symlink and no ".." of the
+ * host is ever followed: the model's walk (kernel-model/fs.c) has already
+ * resolved them in the guest's view, and one that appears since (another
+ * host process racing us) gives ELOOP/ENOTDIR instead of an escape. */
+struct hostfs_at {
+    int dfd;          /* the parent directory (a root's fd is not ours to close) */
+    bool own;         /* dfd is to be closed by hostfs_at_done */
+    char last[256];   /* the final component; "." for the root itself */
+    const char *path; /* unconfined: the path itself, dfd AT_FDCWD */
+};
+
+static void hostfs_at_done(struct hostfs_at *a)
+{
+    if (a->own) close(a->dfd);
+    a->own = false;
+}
+
+static const struct hostfs_root *hostfs_root_of(const struct hostfs_posix *c, const char *path)
+{
+    const struct hostfs_root *best = NULL;
+    for (int i = 0; i < c->nroots; i++) {
+        const struct hostfs_root *r = &c->roots[i];
+        if (strncmp(path, r->prefix, r->len) != 0) continue;
+        if (path[r->len] != '/' && path[r->len] != '\0') continue;
+        if (!best || r->len > best->len) best = r;
+    }
+    return best;
+}
+
+/* Split path into (parent directory fd, last component). 0 or -LX_E*:
+ * EACCES for a path outside every root (a model bug: the model only makes
+ * root-prefixed paths), EINVAL for a ".." component, ENOTDIR/ELOOP for a
+ * component that is not a directory (a symlink included). */
+static int hostfs_at(struct hostfs_posix *c, const char *path, struct hostfs_at *a)
+{
+    memset(a, 0, sizeof *a);
+    a->dfd = AT_FDCWD;
+    if (c->nroots == 0) {
+        a->path = path;
+        return 0;
+    }
+    const struct hostfs_root *root = hostfs_root_of(c, path);
+    if (!root) return -LX_EACCES;
+    a->dfd = root->fd;
+    const char *p = path + root->len;
+    strcpy(a->last, ".");
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (!*p) break;
+        size_t n = strcspn(p, "/");
+        if (n >= sizeof a->last) {
+            hostfs_at_done(a);
+            return -LX_ENAMETOOLONG;
+        }
+        char comp[256];
+        memcpy(comp, p, n);
+        comp[n] = '\0';
+        p += n;
+        if (!strcmp(comp, "..")) {
+            hostfs_at_done(a);
+            return -LX_EINVAL;
+        }
+        if (!strcmp(comp, ".")) continue;
+        const char *q = p;
+        while (*q == '/')
+            q++;
+        if (!*q) { /* the final component */
+            memcpy(a->last, comp, n + 1);
+            break;
+        }
+        int nfd = openat(a->dfd, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+        int e = nfd < 0 ? hostfs_err() : 0;
+        hostfs_at_done(a);
+        if (nfd < 0) return e;
+        a->dfd = nfd;
+        a->own = true;
+    }
+    a->path = a->last;
+    return 0;
+}
+
+int hostfs_posix_add_root(struct km_hostfs *fs, const char *dir)
+{
+    struct hostfs_posix *c = fs->ctx;
+    if (c->nroots == HOSTFS_MAX_ROOTS) return -LX_ENOMEM;
+    size_t len = strlen(dir);
+    while (len > 0 && dir[len - 1] == '/')
+        len--;
+    int fd = open(len ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return hostfs_err();
+    char *prefix = malloc(len + 1);
+    if (!prefix) {
+        close(fd);
+        return -LX_ENOMEM;
+    }
+    memcpy(prefix, dir, len);
+    prefix[len] = '\0';
+    c->roots[c->nroots++] = (struct hostfs_root){.prefix = prefix, .len = len, .fd = fd};
+    return 0;
+}
+
+/* The confined form of the path ops: AT and its flags for the final
+ * component (never followed once confined). */
+static int hostfs_nofollow(const struct hostfs_at *a, bool follow)
+{
+    return (a->dfd == AT_FDCWD && follow) ? 0 : AT_SYMLINK_NOFOLLOW;
+}
+
 /* --- ops --------------------------------------------------------------- */
 
 static int hfs_open(void *ctx, const char *path, u32 lx_flags, u32 mode)
 {
     struct hostfs_posix *c = ctx;
-    int fd = open(path, hostfs_oflags_in(lx_flags), (mode_t)(mode & 07777));
-    if (fd < 0) return hostfs_err();
+    struct hostfs_at a;
+    int r = hostfs_at(c, path, &a);
+    if (r < 0) return r;
+    int fl = hostfs_oflags_in(lx_flags) | (a.dfd == AT_FDCWD ? 0 : O_NOFOLLOW);
+    int fd = openat(a.dfd, a.path, fl, (mode_t)(mode & 07777));
+    r = fd < 0 ? hostfs_err() : 0;
+    hostfs_at_done(&a);
+    if (fd < 0) return r;
     struct hostfs_handle *h = handle_at(c, fd, true);
     if (!h) {
         close(fd);
@@ -265,11 +396,14 @@ static int hfs_fstat(void *ctx, int fd, struct lx_stat *st)
 
 static int hfs_stat(void *ctx, const char *path, struct lx_stat *st, bool follow)
 {
-    (void)ctx;
+    struct hostfs_at a;
+    int r = hostfs_at(ctx, path, &a);
+    if (r < 0) return r;
     struct stat s;
-    if ((follow ? stat(path, &s) : lstat(path, &s)) < 0) return hostfs_err();
-    hostfs_stat_fill(&s, st);
-    return 0;
+    r = fstatat(a.dfd, a.path, &s, hostfs_nofollow(&a, follow)) < 0 ? hostfs_err() : 0;
+    hostfs_at_done(&a);
+    if (r == 0) hostfs_stat_fill(&s, st);
+    return r;
 }
 
 static int hfs_readdir(void *ctx, int fd, struct km_dirent *d)
@@ -303,41 +437,69 @@ static int hfs_readdir(void *ctx, int fd, struct km_dirent *d)
 
 static int hfs_mkdir(void *ctx, const char *path, u32 mode)
 {
-    (void)ctx;
-    return mkdir(path, (mode_t)(mode & 07777)) < 0 ? hostfs_err() : 0;
+    struct hostfs_at a;
+    int r = hostfs_at(ctx, path, &a);
+    if (r < 0) return r;
+    r = mkdirat(a.dfd, a.path, (mode_t)(mode & 07777)) < 0 ? hostfs_err() : 0;
+    hostfs_at_done(&a);
+    return r;
+}
+
+static int hfs_unlink_at(void *ctx, const char *path, int flags)
+{
+    struct hostfs_at a;
+    int r = hostfs_at(ctx, path, &a);
+    if (r < 0) return r;
+    r = unlinkat(a.dfd, a.path, flags) < 0 ? hostfs_err() : 0;
+    hostfs_at_done(&a);
+    return r;
 }
 
 static int hfs_unlink(void *ctx, const char *path)
 {
-    (void)ctx;
-    return unlink(path) < 0 ? hostfs_err() : 0;
+    return hfs_unlink_at(ctx, path, 0);
 }
 
 static int hfs_rmdir(void *ctx, const char *path)
 {
-    (void)ctx;
-    return rmdir(path) < 0 ? hostfs_err() : 0;
+    return hfs_unlink_at(ctx, path, AT_REMOVEDIR);
 }
 
 static int hfs_rename(void *ctx, const char *from, const char *to)
 {
-    (void)ctx;
-    return rename(from, to) < 0 ? hostfs_err() : 0;
+    struct hostfs_at a, b;
+    int r = hostfs_at(ctx, from, &a);
+    if (r < 0) return r;
+    r = hostfs_at(ctx, to, &b);
+    if (r == 0) {
+        r = renameat(a.dfd, a.path, b.dfd, b.path) < 0 ? hostfs_err() : 0;
+        hostfs_at_done(&b);
+    }
+    hostfs_at_done(&a);
+    return r;
 }
 
 static i64 hfs_readlink(void *ctx, const char *path, char *buf, u64 n)
 {
-    (void)ctx;
-    ssize_t r = readlink(path, buf, (size_t)n);
-    return r < 0 ? hostfs_err() : (i64)r;
+    struct hostfs_at a;
+    int e = hostfs_at(ctx, path, &a);
+    if (e < 0) return e;
+    ssize_t r = readlinkat(a.dfd, a.path, buf, (size_t)n);
+    e = r < 0 ? hostfs_err() : 0;
+    hostfs_at_done(&a);
+    return r < 0 ? e : (i64)r;
 }
 
 static int hfs_access(void *ctx, const char *path, int mode)
 {
-    (void)ctx;
     /* F_OK/R_OK/W_OK/X_OK are 0/4/2/1 in Linux and here. */
     if (mode & ~7) return -LX_EINVAL;
-    return access(path, mode) < 0 ? hostfs_err() : 0;
+    struct hostfs_at a;
+    int r = hostfs_at(ctx, path, &a);
+    if (r < 0) return r;
+    r = faccessat(a.dfd, a.path, mode, hostfs_nofollow(&a, true)) < 0 ? hostfs_err() : 0;
+    hostfs_at_done(&a);
+    return r;
 }
 
 static int hfs_ftruncate(void *ctx, int fd, i64 len)
@@ -411,6 +573,10 @@ void hostfs_posix_fini(struct km_hostfs *fs)
     for (int fd = 0; fd < c->nh; fd++) {
         handle_drop_dir(c, fd);
         if (c->h[fd].open && fd > 2) close(fd);
+    }
+    for (int i = 0; i < c->nroots; i++) {
+        close(c->roots[i].fd);
+        free(c->roots[i].prefix);
     }
     free(c->h);
     free(c);

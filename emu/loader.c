@@ -66,9 +66,39 @@ static int host_err(int e)
     }
 }
 
-/* Reads at most max bytes of path (all of it unless max is smaller). */
-static int file_read(const char *path, u64 max, struct elf *f, char *err, size_t errsz)
+/* file_read through a km_hostfs: a file the guest named (execve, its
+ * interpreter), so it is opened as the model's files are, confined to the
+ * root (docs/hardening.md). */
+static int file_read_via(const struct km_hostfs *fs, const char *path, u64 max, struct elf *f,
+                         char *err, size_t errsz)
 {
+    int h = fs->open(fs->ctx, path, LX_O_RDONLY, 0);
+    if (h < 0) return fail(err, errsz, h, "%s: cannot open it (%s)", path, lx_errno_name(-h));
+    struct lx_stat st;
+    int rc = fs->fstat(fs->ctx, h, &st);
+    if (rc == 0 && (st.mode & LX_S_IFMT) != LX_S_IFREG)
+        rc = fail(err, errsz, -LX_EACCES, "%s: not a regular file", path);
+    u64 n = st.size < max ? st.size : max;
+    if (st.size > MAX_ELF_SIZE) n = 0;
+    f->data = rc == 0 ? malloc(n ? n : 1) : NULL;
+    f->size = 0;
+    while (f->data && f->size < n) {
+        i64 r = fs->read(fs->ctx, h, f->data + f->size, n - f->size);
+        if (r <= 0) break;
+        f->size += (u64)r;
+    }
+    fs->close(fs->ctx, h);
+    if (rc == 0 && !f->data) return fail(err, errsz, -LX_ENOMEM, "%s: out of memory", path);
+    return rc;
+}
+
+/* Reads at most max bytes of path (all of it unless max is smaller),
+ * through via if not NULL, else with the host's open (a PROGRAM named on
+ * clonemu's command line). */
+static int file_read(const struct km_hostfs *via, const char *path, u64 max, struct elf *f,
+                     char *err, size_t errsz)
+{
+    if (via) return file_read_via(via, path, max, f, err, errsz);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return fail(err, errsz, host_err(errno), "%s: %s", path, strerror(errno));
     struct stat st;
@@ -122,7 +152,7 @@ static int elf_parse_header(struct elf *f, const char *path, char *err, size_t e
 int loader_probe(const char *host_path, const struct km_abi **abi_out, char *err, size_t errsz)
 {
     struct elf f = {0};
-    int rc = file_read(host_path, EHDR_SIZE, &f, err, errsz);
+    int rc = file_read(NULL, host_path, EHDR_SIZE, &f, err, errsz);
     if (rc == 0) rc = elf_parse_header(&f, host_path, err, errsz);
     if (rc == 0) *abi_out = f.abi;
     free(f.data);
@@ -280,10 +310,16 @@ static int elf_load_interp(struct km *k, struct mm *mm, const struct elf *prog, 
     char host[4096];
     if (interp[0] != '/')
         return fail(err, errsz, -LX_ENOEXEC, "%s: bad PT_INTERP (not an absolute path)", path);
-    int rc = fs_resolve_abs(k, interp, host, sizeof(host));
-    if (rc) return fail(err, errsz, rc, "%s: PT_INTERP %s: path too long", path, interp);
+    const struct km_hostfs *via = k->host ? k->host->fs : NULL;
+    /* the guest's path walk (symlinks resolved in the root) when the model
+     * has a host file system; a bare model (fuzz_loader) only prefixes */
+    int rc = via ? fs_host_path(k, NULL, LX_AT_FDCWD, interp, host, sizeof(host))
+                 : fs_resolve_abs(k, interp, host, sizeof(host));
     struct elf f = {0};
-    rc = file_read(host, MAX_ELF_SIZE, &f, err, errsz);
+    if (rc == 0)
+        rc = file_read(via, host, MAX_ELF_SIZE, &f, err, errsz);
+    else if (rc != -LX_ENOENT && rc != -LX_ENOTDIR)
+        return fail(err, errsz, rc, "%s: PT_INTERP %s: %s", path, interp, lx_errno_name(-rc));
     if (rc == -LX_ENOENT || rc == -LX_ENOTDIR) {
         const char *sr = k->opt.sysroot ? k->opt.sysroot : "";
         const char *root = k->opt.root ? k->opt.root : "";
@@ -423,13 +459,14 @@ static int stack_build(struct km *k, struct mm *mm, const struct elf *f, const c
     return 0;
 }
 
-int loader_exec(struct km *k, const struct cpu_ops *cpu, const char *host_path, const char *execfn,
-                char *const argv[], char *const envp[], const struct km_abi **abi_out,
-                struct mm **mm_out, struct loader_image *img, char *err, size_t errsz)
+int loader_exec(struct km *k, const struct cpu_ops *cpu, const struct km_hostfs *via,
+                const char *host_path, const char *execfn, char *const argv[], char *const envp[],
+                const struct km_abi **abi_out, struct mm **mm_out, struct loader_image *img,
+                char *err, size_t errsz)
 {
     struct elf f = {0};
     memset(img, 0, sizeof(*img));
-    int rc = file_read(host_path, MAX_ELF_SIZE, &f, err, errsz);
+    int rc = file_read(via, host_path, MAX_ELF_SIZE, &f, err, errsz);
     if (rc == 0) rc = elf_parse_header(&f, host_path, err, errsz);
     if (rc == 0 && !cpu->supports(f.abi))
         rc = fail(err, errsz, -LX_ENOEXEC, "%s: the %s CPU cannot run %s", host_path, cpu->name,

@@ -29,13 +29,17 @@ struct loader_image {
 int loader_probe(const char *host_path, const struct km_abi **abi_out, char *err, size_t errsz);
 
 /* Loads host_path into a new mm made with cpu's observer and builds the
- * initial stack. execfn is AT_EXECFN (the path the guest named); argv and
- * envp are NULL-terminated. On success *abi_out, *mm_out (one reference,
- * for the caller) and *img are set; on failure nothing is left mapped and
- * err holds a one-line reason. AT_RANDOM's bytes come from km_rand(k), so
- * a run is deterministic for a seed. */
-int loader_exec(struct km *k, const struct cpu_ops *cpu, const char *host_path, const char *execfn,
-                char *const argv[], char *const envp[], const struct km_abi **abi_out,
-                struct mm **mm_out, struct loader_image *img, char *err, size_t errsz);
+ * initial stack. host_path is opened through via if not NULL (a path the
+ * guest named, confined like its other files), else with the host's open
+ * (the PROGRAM of clonemu's command line); the interpreter goes through
+ * k's hostfs when it has one. execfn is AT_EXECFN (the path the guest
+ * named); argv and envp are NULL-terminated. On success *abi_out, *mm_out
+ * (one reference, for the caller) and *img are set; on failure nothing is
+ * left mapped and err holds a one-line reason. AT_RANDOM's bytes come from
+ * km_rand(k), so a run is deterministic for a seed. */
+int loader_exec(struct km *k, const struct cpu_ops *cpu, const struct km_hostfs *via,
+                const char *host_path, const char *execfn, char *const argv[], char *const envp[],
+                const struct km_abi **abi_out, struct mm **mm_out, struct loader_image *img,
+                char *err, size_t errsz);
 
 #endif

@@ -428,6 +428,16 @@ static int main_run(const struct main_opts *o, char **argv)
         hostfs_posix_fini(&fs);
         return 1;
     }
+    /* Confinement (docs/hardening.md): the hostfs reaches nothing outside
+     * the root and the sysroot, and follows no host symlink there. */
+    int cr = hostfs_posix_add_root(&fs, o->root);
+    if (cr == 0 && sysroot) cr = hostfs_posix_add_root(&fs, sysroot);
+    if (cr < 0) {
+        fprintf(stderr, "clonemu: cannot open the root: %s\n", lx_errno_name(-cr));
+        hostfs_posix_fini(&fs);
+        free(k);
+        return 1;
+    }
     if (o->read_only) hostfs_read_only(&fs);
     struct km_host host = {.fs = &fs, .diag = main_diag};
     runloop_host_init(&host, k); /* the CPU hooks; before km_init */

@@ -175,7 +175,8 @@ static int host_exec_load(void *ctx, struct task *t, const char *host_path, char
     /* AT_EXECFN should be the path execve was given; the hook gets only the
      * host path, so argv[0] stands in for it. */
     const char *execfn = argv && argv[0] ? argv[0] : host_path;
-    int rc = loader_exec(k, cpu, host_path, execfn, argv, envp, &abi, &mm, &img, err, sizeof(err));
+    int rc = loader_exec(k, cpu, k->host->fs, host_path, execfn, argv, envp, &abi, &mm, &img, err,
+                         sizeof(err));
     if (rc) {
         if (rc == -LX_ENOEXEC) runloop_diag(k, "execve: %s", err);
         return rc;
@@ -224,7 +225,8 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
         rc = -LX_ENOEXEC;
     }
     if (rc == 0)
-        rc = loader_exec(k, cpu, host_path, execfn, argv, envp, &abi, &mm, &img, err, sizeof(err));
+        rc = loader_exec(k, cpu, NULL, host_path, execfn, argv, envp, &abi, &mm, &img, err,
+                         sizeof(err));
     if (rc) {
         fprintf(stderr, "clonemu: %s\n", err);
         return rc;

@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *const envp[] = {"K=V", NULL};
     struct mm *mm = NULL;
     struct loader_image img;
-    if (loader_exec(&k, &observer_cpu, path, "/prog", argv, envp, &abi, &mm, &img, err,
+    if (loader_exec(&k, &observer_cpu, NULL, path, "/prog", argv, envp, &abi, &mm, &img, err,
                     sizeof err) == 0) {
         /* the stack must be readable where the loader says it is */
         u64 argc = 0;

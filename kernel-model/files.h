@@ -89,10 +89,16 @@ bool files_get_cloexec(struct task *t, int fd);
 void files_set_cloexec(struct task *t, int fd, bool on);
 
 /* --- paths (fs.c) ------------------------------------------------------ */
-/* The normalised absolute guest path of path relative to dirfd (or the
- * cwd): "." and ".." are folded lexically (symlinks are not followed).
- * -LX_ENOENT for "", -LX_EBADF / -LX_ENOTDIR for a bad dirfd,
- * -LX_ENAMETOOLONG if it does not fit in n. */
+/* The absolute guest path of path relative to dirfd (or the cwd) as
+ * Linux resolves it under chroot(root): symlinks (and /proc's magic
+ * links) followed, ".." of the directory reached, ELOOP after 40 links;
+ * the final component is followed only if follow (or a trailing slash).
+ * -LX_ENOENT for "" or a missing directory on the way, -LX_ENOTDIR,
+ * -LX_EBADF / -LX_ENOTDIR for a bad dirfd, -LX_ENAMETOOLONG if it does
+ * not fit in n. */
+int fs_walk(struct km *k, struct task *t, int dirfd, const char *path, bool follow, char *out,
+            size_t n);
+/* fs_walk with the final component followed. */
 int fs_guest_path(struct km *k, struct task *t, int dirfd, const char *path, char *out, size_t n);
 /* The host path of the normalised absolute guest path g: under
  * k->opt.sysroot if it exists there (qemu-user's -L: the guest's "/lib/..."

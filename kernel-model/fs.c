@@ -1,8 +1,11 @@
 /* struct fs_info (cwd and umask, shared by CLONE_FS), guest path
  * resolution under the emulator's root directory, the path syscalls
  * (mkdir, unlink, rename, chdir, getcwd, umask, access, readlink) and
- * getdents64. Every guest path is normalised to an absolute guest path
- * first, then prefixed with k->opt.root to reach the host. */
+ * getdents64. Every guest path is walked (fs_walk) to an absolute guest
+ * path with no symlink in it, as Linux resolves it under chroot(root),
+ * then prefixed with k->opt.root to reach the host; the host side
+ * (emu/hostfs.c) follows no symlink or ".." of its own
+ * (docs/hardening.md). */
 #include "kernel-model/files.h"
 #include "kernel-model/procfs.h"
 
@@ -97,49 +100,132 @@ static int fs_fold(const char *src, char *out, size_t *len, size_t n)
     return 0;
 }
 
-/* The lexical resolution alone: no magic link is followed (readlink). */
-static int fs_guest_path_nofollow(struct km *k, struct task *t, int dirfd, const char *path,
-                                  char *out, size_t n)
+/* Linux's MAXSYMLINKS: the 41st symlink of one resolution is ELOOP. */
+#define FS_MAXSYMLINKS 40
+
+/* The start of a relative path: the cwd, or dirfd's directory. */
+static int fs_walk_base(struct task *t, int dirfd, const char *path, const char **base)
 {
-    (void)k;
-    const char *base = "/";
-    if (path[0] == '\0') return -LX_ENOENT;
-    if (path[0] != '/') {
-        if (dirfd == LX_AT_FDCWD) {
-            base = t->fs->cwd;
-        } else {
-            struct km_file *f = files_lookup(t, dirfd);
-            if (!f) return -LX_EBADF;
-            if ((f->kind != KM_FILE_DIR && f->kind != KM_FILE_PROCDIR) || !f->path)
-                return -LX_ENOTDIR;
-            base = f->path;
-        }
+    *base = "/";
+    if (path[0] == '/') return 0;
+    if (!t) return -LX_ENOENT; /* no task: absolute paths only (the loader's PT_INTERP) */
+    if (dirfd == LX_AT_FDCWD) {
+        *base = t->fs->cwd;
+        return 0;
     }
-    if (n < 2) return -LX_ENAMETOOLONG;
-    size_t len = 0;
-    int r = fs_fold(base, out, &len, n);
-    if (r == 0) r = fs_fold(path, out, &len, n);
+    struct km_file *f = files_lookup(t, dirfd);
+    if (!f) return -LX_EBADF;
+    if ((f->kind != KM_FILE_DIR && f->kind != KM_FILE_PROCDIR) || !f->path) return -LX_ENOTDIR;
+    *base = f->path;
+    return 0;
+}
+
+/* One component reached: the walk's view of out (the path so far, the
+ * component last). 1 with the link's text in link if it is a symlink or a
+ * magic link to follow, 0 to go on, -LX_E*. /proc is the model's procfs
+ * (its unmodelled names do not exist); everything else is asked of the
+ * host (lstat, readlink) under the root. */
+static int fs_walk_step(struct km *k, struct task *t, const char *out, bool last, bool follow,
+                        bool slash, char *link, size_t n)
+{
+    if (strncmp(out, "/proc/", 6) == 0) {
+        if (!t) return -LX_ENOENT;
+        int r = procfs_follow(k, t, out, link, n);
+        if (r < 0 || (r == 1 && follow)) return r;
+        /* a directory on the way is checked with the name it leads to
+         * (/proc/net alone is not a node, /proc/net/dev is) */
+        return !last || procfs_owns(k, t, out) ? 0 : -LX_ENOENT;
+    }
+    if (strcmp(out, "/proc") == 0) return 0;
+    char h[KM_PATH_MAX];
+    struct lx_stat st;
+    const struct km_hostfs *fs = k->host->fs;
+    int r = fs_resolve_abs(k, out, h, sizeof(h));
+    if (r == 0) r = fs->stat(fs->ctx, h, &st, false);
+    if (r == -LX_ENOENT && last) return 0; /* a name to create */
     if (r < 0) return r;
+    u32 type = st.mode & LX_S_IFMT;
+    if (type == LX_S_IFLNK && follow) {
+        i64 len = fs->readlink(fs->ctx, h, link, n - 1);
+        if (len < 0) return (int)len;
+        link[len] = '\0';
+        return 1;
+    }
+    if ((!last || slash) && type != LX_S_IFDIR) return -LX_ENOTDIR;
+    return 0;
+}
+
+/* Resolve path (relative to dirfd or the cwd) the way Linux's path walk
+ * does under chroot: ".." of the directory actually reached (never above
+ * "/"), each symlink's text walked in its place (an absolute one from the
+ * guest's "/", i.e. the root), the magic links of /proc (exe, fd/N, cwd,
+ * root) likewise, at most FS_MAXSYMLINKS of them (ELOOP). out: the
+ * absolute guest path with no symlink, ".", ".." or "//" in it, except
+ * that the final component stays a symlink when !follow (a trailing slash
+ * follows it anyway). A missing final component is fine (a name to
+ * create); a missing or non-directory one before it is ENOENT/ENOTDIR. */
+int fs_walk(struct km *k, struct task *t, int dirfd, const char *path, bool follow, char *out,
+            size_t n)
+{
+    char rest[KM_PATH_MAX], link[KM_PATH_MAX];
+    const char *base;
+    if (path[0] == '\0') return -LX_ENOENT;
+    int r = fs_walk_base(t, dirfd, path, &base);
+    if (r < 0) return r;
+    if (n < 2) return -LX_ENAMETOOLONG;
+    size_t len = 0, pos = 0;
+    if ((r = fs_fold(base, out, &len, n)) < 0) return r;
+    if (strlen(path) >= sizeof(rest)) return -LX_ENAMETOOLONG;
+    strcpy(rest, path);
+    for (int links = 0;;) {
+        while (rest[pos] == '/')
+            pos++;
+        if (!rest[pos]) break;
+        size_t c = strcspn(rest + pos, "/"), next = pos + c, q = next;
+        while (rest[q] == '/')
+            q++;
+        bool last = !rest[q], slash = rest[next] == '/';
+        size_t before = len;
+        if (c == 1 && rest[pos] == '.') {
+            pos = next;
+            continue;
+        }
+        if (c == 2 && rest[pos] == '.' && rest[pos + 1] == '.') {
+            while (len > 0 && out[len - 1] != '/')
+                len--;
+            if (len > 0) len--; /* ".." of "/" is "/" */
+            pos = next;
+            continue;
+        }
+        if (len + 1 + c + 1 > n) return -LX_ENAMETOOLONG;
+        out[len++] = '/';
+        memcpy(out + len, rest + pos, c);
+        len += c;
+        out[len] = '\0';
+        r = fs_walk_step(k, t, out, last, !last || follow || slash, slash, link, sizeof(link));
+        if (r < 0) return r;
+        if (r == 0) {
+            pos = next;
+            continue;
+        }
+        /* a symlink: its text replaces it, the rest of the path follows */
+        if (++links > FS_MAXSYMLINKS) return -LX_ELOOP;
+        if (!link[0]) return -LX_ENOENT;
+        len = link[0] == '/' ? 0 : before;
+        size_t ll = strlen(link), rl = strlen(rest + next);
+        if (ll + rl + 1 > sizeof(rest)) return -LX_ENAMETOOLONG;
+        memmove(rest + ll, rest + next, rl + 1);
+        memcpy(rest, link, ll);
+        pos = 0;
+    }
     if (len == 0) out[len++] = '/';
     out[len] = '\0';
     return 0;
 }
 
-/* /proc/<pid|self|thread-self>/exe and fd/<n> are magic links (procfs):
- * open, stat and execve reach the task's executable (fs_set_exe) or the
- * description's file instead of the host's /proc (which would be clonemu
- * itself). readlink answers the target without following it. The target
- * is resolved once, lexically: it is never itself followed. */
 int fs_guest_path(struct km *k, struct task *t, int dirfd, const char *path, char *out, size_t n)
 {
-    char target[KM_PATH_MAX];
-    int r = fs_guest_path_nofollow(k, t, dirfd, path, out, n);
-    if (r < 0) return r;
-    r = procfs_follow(k, t, out, target, sizeof(target));
-    if (r <= 0) return r;
-    if (strncmp(target, "/proc/", 6) == 0 && procfs_follow(k, t, target, out, n) != 0)
-        return -LX_ELOOP;
-    return fs_guest_path_nofollow(k, t, LX_AT_FDCWD, target, out, n);
+    return fs_walk(k, t, dirfd, path, true, out, n);
 }
 
 /* prefix (trailing slashes dropped) + the absolute guest path g; "/"
@@ -182,13 +268,15 @@ int fs_read_path(struct task *t, u64 addr, char *buf, size_t n)
     return r < 0 ? (int)r : 0;
 }
 
-/* Read a guest path argument and resolve it to a host path. */
+/* Read a guest path argument and resolve it to a host path, its final
+ * component not followed (mkdir, unlink, rmdir, rename act on the name). */
 static int fs_host_arg(struct km *k, struct task *t, int dirfd, u64 addr, char *out, size_t n)
 {
-    char p[KM_PATH_MAX];
+    char p[KM_PATH_MAX], g[KM_PATH_MAX];
     int r = fs_read_path(t, addr, p, sizeof(p));
+    if (r == 0) r = fs_walk(k, t, dirfd, p, false, g, sizeof(g));
     if (r < 0) return r;
-    return fs_host_path(k, t, dirfd, p, out, n);
+    return fs_resolve_abs(k, g, out, n);
 }
 
 /* --- /proc/self/exe -------------------------------------------------- */
@@ -260,7 +348,7 @@ static i64 fs_do_readlink(struct km *k, struct task *t, int dirfd, u64 path, u64
     char p[KM_PATH_MAX], g[KM_PATH_MAX], out[KM_PATH_MAX];
     if (size <= 0) return -LX_EINVAL;
     int r = fs_read_path(t, path, p, sizeof(p));
-    if (r == 0) r = fs_guest_path_nofollow(k, t, dirfd, p, g, sizeof(g));
+    if (r == 0) r = fs_walk(k, t, dirfd, p, false, g, sizeof(g));
     if (r < 0) return r;
     i64 len;
     if (procfs_owns(k, t, g)) {
@@ -268,7 +356,7 @@ static i64 fs_do_readlink(struct km *k, struct task *t, int dirfd, u64 path, u64
         if (len < 0) return len;
     } else {
         char h[KM_PATH_MAX];
-        r = fs_host_path(k, t, dirfd, p, h, sizeof(h));
+        r = fs_resolve_abs(k, g, h, sizeof(h));
         if (r < 0) return r;
         len = fs_host(k)->readlink(fs_host(k)->ctx, h, out, sizeof(out));
         if (len < 0) return len;
@@ -294,10 +382,10 @@ static i64 fs_do_access(struct km *k, struct task *t, int dirfd, u64 path, u64 m
     if (flags & ~(u64)(LX_AT_SYMLINK_NOFOLLOW | 0x200 /* AT_EACCESS */ | LX_AT_EMPTY_PATH))
         return -LX_EINVAL;
     int r = fs_read_path(t, path, p, sizeof(p));
-    if (r == 0) r = fs_guest_path(k, t, dirfd, p, g, sizeof(g));
+    if (r == 0) r = fs_walk(k, t, dirfd, p, !(flags & LX_AT_SYMLINK_NOFOLLOW), g, sizeof(g));
     if (r < 0) return r;
     if (procfs_owns(k, t, g)) return procfs_access(k, t, g, (int)mode);
-    r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
+    r = fs_resolve_abs(k, g, h, sizeof(h));
     if (r < 0) return r;
     return fs_host(k)->access(fs_host(k)->ctx, h, (int)mode);
 }
@@ -395,7 +483,7 @@ KM_FILE_SYS(chdir)
     if (r == 0 && procfs_owns(k, t, g)) {
         r = procfs_stat(k, t, g, true, &st);
     } else {
-        if (r == 0) r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
+        if (r == 0) r = fs_resolve_abs(k, g, h, sizeof(h));
         if (r == 0) r = fs_host(k)->stat(fs_host(k)->ctx, h, &st, true);
     }
     if (r < 0) return r;

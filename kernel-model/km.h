@@ -365,7 +365,9 @@ struct fs_info *fs_get(struct fs_info *fs);
 struct fs_info *fs_dup(struct km *k, struct fs_info *fs);
 void fs_put(struct km *k, struct fs_info *fs);
 int fs_id(const struct fs_info *fs);
-/* Resolve a guest path (relative to dirfd or the task's cwd) to a host path. */
+/* Resolve a guest path (relative to dirfd or the task's cwd; t NULL:
+ * absolute paths only) to a host path: fs_walk, the final component
+ * followed, then the root (or sysroot) prefix. */
 int fs_host_path(struct km *k, struct task *t, int dirfd, const char *guest_path, char *out,
                  size_t outsz);
 

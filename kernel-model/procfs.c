@@ -32,6 +32,8 @@ enum pn_kind {
     PN_NS_LINK, /* ns/<name>: fd is the entry's index (km_ns_link_name) */
     PN_VIEW,    /* a namespace view (ns_views.c): fd is the NSV_* number */
     PN_TIMENS,  /* timens_offsets (writable), fd NSV_TIMENS */
+    PN_CWD,     /* cwd: magic link to the task's working directory */
+    PN_ROOT,    /* root: magic link to its root, "/" (the model has no chroot) */
 };
 
 /* A looked-up procfs node. task is the thread the node describes: the task
@@ -173,6 +175,8 @@ static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, s
         n->kind = PN_COMM;
     } else if (strcmp(c, "exe") == 0) {
         n->kind = PN_EXE;
+    } else if (strcmp(c, "cwd") == 0 || strcmp(c, "root") == 0) {
+        n->kind = c[0] == 'c' ? PN_CWD : PN_ROOT;
     } else if (strcmp(c, "uid_map") == 0 || strcmp(c, "gid_map") == 0) {
         n->kind = c[0] == 'u' ? PN_UID_MAP : PN_GID_MAP;
     } else if (strcmp(c, "setgroups") == 0) {
@@ -224,7 +228,7 @@ static bool pn_is_dir(enum pn_kind kind)
 static bool pn_is_link(enum pn_kind kind)
 {
     return kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK || kind == PN_EXE || kind == PN_FD ||
-           kind == PN_NS_LINK;
+           kind == PN_NS_LINK || kind == PN_CWD || kind == PN_ROOT;
 }
 
 /* Permission bits as Linux's procfs shows them. */
@@ -358,12 +362,14 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
     if ((flags & LX_O_CREAT) && (flags & LX_O_EXCL)) return -LX_EEXIST;
     bool wr = (flags & LX_O_ACCMODE) != LX_O_RDONLY;
     bool dir = pn_is_dir(n.kind);
-    if ((n.kind == PN_FD_DIR || n.kind == PN_EXE || n.kind == PN_NS_LINK) &&
+    if ((n.kind == PN_FD_DIR || n.kind == PN_EXE || n.kind == PN_NS_LINK || n.kind == PN_CWD ||
+         n.kind == PN_ROOT) &&
         !pn_may_inspect(t, n.task))
         return -LX_EACCES;
     if (dir && wr) return -LX_EISDIR;
     if (!dir && (flags & LX_O_DIRECTORY)) return -LX_ENOTDIR;
-    if (n.kind == PN_EXE || n.kind == PN_FD) return -LX_ENOENT; /* not followable */
+    if (n.kind == PN_EXE || n.kind == PN_FD || n.kind == PN_CWD || n.kind == PN_ROOT)
+        return -LX_ENOENT; /* not followable */
     /* user namespace files: proc_id_map_open / proc_setgroups_open */
     int ns_file = n.kind == PN_UID_MAP     ? 1
                   : n.kind == PN_GID_MAP   ? 2
@@ -476,6 +482,14 @@ static i64 pn_fd_text(struct km_file *f, char *out, size_t n)
     }
 }
 
+/* The guest path behind cwd or root (the guest's view: its root is "/"),
+ * NULL when the caller may not look or the task has no fs (a zombie). */
+static const char *pn_dir_link(struct task *t, const struct pn *p)
+{
+    if (!pn_may_inspect(t, p->task) || !p->task->fs) return NULL;
+    return p->kind == PN_ROOT ? "/" : p->task->fs->cwd;
+}
+
 i64 procfs_readlink(struct km *k, struct task *t, const char *g, char *out, size_t n)
 {
     struct pn p;
@@ -496,6 +510,13 @@ i64 procfs_readlink(struct km *k, struct task *t, const char *g, char *out, size
         if (!pn_may_inspect(t, p.task)) return -LX_EACCES;
         len = pn_fd_text(files_lookup(p.task, p.fd), out, n);
         break;
+    case PN_CWD:
+    case PN_ROOT: {
+        const char *target = pn_dir_link(t, &p);
+        if (!target) return pn_may_inspect(t, p.task) ? -LX_ENOENT : -LX_EACCES;
+        len = snprintf(out, n, "%s", target);
+        break;
+    }
     case PN_NS_LINK: /* "uts:[4026531838]" */
         if (!pn_may_inspect(t, p.task)) return -LX_EACCES;
         len = km_ns_link_text(p.task, p.fd, out, n);
@@ -510,11 +531,16 @@ int procfs_follow(struct km *k, struct task *t, const char *g, char *out, size_t
 {
     struct pn p;
     int r = pn_lookup(k, t, g, true, &p);
-    if (r == PN_NOT_MINE || (r == 0 && p.kind != PN_EXE && p.kind != PN_FD)) return 0;
+    if (r == PN_NOT_MINE ||
+        (r == 0 && p.kind != PN_EXE && p.kind != PN_FD && p.kind != PN_CWD && p.kind != PN_ROOT))
+        return 0;
     if (r < 0) return r;
     if (!pn_may_inspect(t, p.task)) return -LX_EACCES;
     const char *target = NULL;
-    if (p.kind == PN_EXE) {
+    if (p.kind == PN_CWD || p.kind == PN_ROOT) {
+        target = pn_dir_link(t, &p);
+        if (!target) return -LX_ENOENT;
+    } else if (p.kind == PN_EXE) {
         target = pn_exe(k, t, p.task);
         if (!target) return -LX_ENOENT;
     } else {

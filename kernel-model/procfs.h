@@ -10,9 +10,9 @@
  * result for a program that opens, reads to the end and closes); directory
  * entries are listed at the first getdents64 (and after a rewind).
  *
- * Compatibility: "/proc/self/<name>" and "/proc/thread-self/<name>" for a
- * name procfs does not model (maps, cmdline, ...) still fall through to the
- * host path, which is what the file layer did before procfs existed. */
+ * The guest's /proc is this model alone: the path walk (fs_walk) answers
+ * ENOENT for a name under /proc it does not model (maps, cmdline, ...)
+ * rather than show the host's /proc, which describes clonemu itself. */
 #ifndef CLONEMU_PROCFS_H
 #define CLONEMU_PROCFS_H
 
@@ -50,10 +50,10 @@ int procfs_access(struct km *k, struct task *t, const char *g, int mode);
 /* readlink of an owned path: length written to out (no NUL), -LX_EINVAL
  * for a non-link, -LX_ENOENT. */
 i64 procfs_readlink(struct km *k, struct task *t, const char *g, char *out, size_t n);
-/* A magic link open/stat/execve follow to a real file: 1 with the target
- * guest path (maybe relative to the cwd) in out, 0 if g is no such link
- * (then the path is used as is), or -LX_E*. Covers <pid-or-self>/exe and
- * <pid-or-self>/fd/<n> of a description opened by path. */
+/* A magic link the path walk follows: 1 with the target (an absolute
+ * guest path) in out, 0 if g is no such link (then the path is used as
+ * is), or -LX_E*. Covers <pid-or-self>/exe, <pid-or-self>/fd/<n> of a
+ * description opened by path, cwd and root ("/": the guest's root). */
 int procfs_follow(struct km *k, struct task *t, const char *g, char *out, size_t n);
 
 /* --- operations on KM_FILE_PROC / KM_FILE_PROCDIR descriptions --------- */

@@ -194,7 +194,10 @@ static i64 sys_do_openat(struct km *k, struct task *t, int dirfd, u64 path, u32 
     char p[KM_PATH_MAX], g[KM_PATH_MAX], h[KM_PATH_MAX];
     u32 flags = t->abi->open_flags_in(gflags);
     int r = fs_read_path(t, path, p, sizeof(p));
-    if (r == 0) r = fs_guest_path(k, t, dirfd, p, g, sizeof(g));
+    /* O_NOFOLLOW and O_CREAT|O_EXCL act on a final symlink itself */
+    bool follow =
+        !(flags & LX_O_NOFOLLOW) && (flags & (LX_O_CREAT | LX_O_EXCL)) != (LX_O_CREAT | LX_O_EXCL);
+    if (r == 0) r = fs_walk(k, t, dirfd, p, follow, g, sizeof(g));
     if (r < 0) return r;
     if (procfs_owns(k, t, g)) {
         struct km_file *pf;
@@ -204,7 +207,7 @@ static i64 sys_do_openat(struct km *k, struct task *t, int dirfd, u64 path, u32 
         if (fd < 0) file_put(k, pf);
         return fd;
     }
-    r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
+    r = fs_resolve_abs(k, g, h, sizeof(h));
     if (r < 0) return r;
     if (flags & LX_O_CREAT) mode &= 07777 & ~t->fs->umask;
     int hd = fs->open(fs->ctx, h, flags, mode);
@@ -290,10 +293,10 @@ static int sys_stat_at(struct km *k, struct task *t, int dirfd, u64 path, u64 fl
             return f ? file_stat(k, f, st) : -LX_EBADF;
         }
     }
-    r = fs_guest_path(k, t, dirfd, p, g, sizeof(g));
+    r = fs_walk(k, t, dirfd, p, !(flags & LX_AT_SYMLINK_NOFOLLOW), g, sizeof(g));
     if (r < 0) return r;
     if (procfs_owns(k, t, g)) return procfs_stat(k, t, g, !(flags & LX_AT_SYMLINK_NOFOLLOW), st);
-    r = fs_host_path(k, t, LX_AT_FDCWD, g, h, sizeof(h));
+    r = fs_resolve_abs(k, g, h, sizeof(h));
     if (r < 0) return r;
     memset(st, 0, sizeof(*st));
     return sys_host(k)->stat(sys_host(k)->ctx, h, st, !(flags & LX_AT_SYMLINK_NOFOLLOW));

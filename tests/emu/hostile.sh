@@ -2,7 +2,9 @@
 # Misbehaving guests (tests/guests/hostile.c) are contained: each ends with
 # Linux's errno or signal, clonemu exits with the expected status and says
 # nothing about itself having crashed (no sanitizer report, no abort).
-#   hostile.sh CLONEMU GUEST [escape]
+#   hostile.sh CLONEMU GUEST [ARCH]
+#   hostile.sh --record-escape X86_64_GUEST   (as root: record the escape
+#                                              expectation natively, chroot)
 set -u
 CLONEMU=$1 GUEST=$2 ARCH=${3:-x86_64}
 fail=0
@@ -30,6 +32,40 @@ check() {
     fi
 }
 
+# --- escape: confinement under --root (docs/hardening.md) -----------------
+# A scratch root with links that point out of it, a marker file outside it.
+# The expected output (tests/emu/expected/hostile-escape.out) was recorded
+# natively: the x86-64 guest run by `chroot ROOT` with /proc mounted in a
+# private mount namespace (hostile.sh --record-escape X86_GUEST, as root).
+make_escape_root() { # DIR GUEST: DIR/root is the root, DIR/secret the marker
+    local d=$1 r=$1/root
+    mkdir -p "$r/etc" "$r/sub" "$r/proc"
+    echo "HOST SECRET (outside the root)" >"$d/secret"
+    echo "the root's secret" >"$r/secret"
+    echo "the root's passwd" >"$r/etc/passwd"
+    ln -s ../../secret "$r/up"
+    ln -s "$d/secret" "$r/abs"
+    ln -s /etc/passwd "$r/etcpasswd"
+    ln -s ../.. "$r/updir"
+    ln -s /sub "$r/dirlink"
+    ln -s loop "$r/loop"
+    ln -s ../../../../secret "$r/sub/uplink"
+    ln -s /bin/true "$r/binlink"
+    ln -s secret "$r/l0"
+    for i in $(seq 1 40); do ln -s "l$((i - 1))" "$r/l$i"; done
+    cp "$2" "$r/hostile"
+}
+expected_escape=$(dirname "$0")/expected/hostile-escape.out
+if [ "$CLONEMU" = --record-escape ]; then
+    d=$(mktemp -d)
+    make_escape_root "$d" "$GUEST"
+    unshare -m sh -c "mount -t proc proc '$d/root/proc' && chroot '$d/root' /hostile escape '$d/secret'" \
+        >"$expected_escape"
+    grep -q "HOST SECRET" "$d/secret" || echo "the marker was changed" >&2
+    rm -rf "$d"
+    exit 0
+fi
+
 check forkbomb 0 '^fork failed after some children: EAGAIN$' '' -- --max-tasks=64 "$GUEST" forkbomb
 grep -q '^reaped all children: yes$' "$out" || { echo "FAIL forkbomb: children not all reaped"; fail=1; }
 check threads-200 0 '^200 threads started and joined$' '' -- "$GUEST" threads 200
@@ -48,4 +84,18 @@ check stack-overflow 139 '' 'SIGSEGV|segmentation|fault' -- "$GUEST" stack
 # SIGSEGV as Linux's do_dat_exception would give)
 check jump-nowhere 139 '' '' -- "$GUEST" jump
 check undefined-insn 132 '' '' -- "$GUEST" ud
+
+# escape (make_escape_root above)
+esc=$(mktemp -d)
+trap 'rm -f "$out" "$err"; rm -rf "$esc"' EXIT
+make_escape_root "$esc" "$GUEST"
+before=$(cd "$esc" && ls -la secret && find . -path ./root -prune -o -print | sort)
+check escape 0 '' '' -- --root="$esc/root" "$esc/root/hostile" escape "$esc/secret"
+if ! diff -u "$expected_escape" "$out"; then
+    echo "FAIL escape: output differs from chroot's (tests/emu/expected/hostile-escape.out)"
+    fail=1
+fi
+after=$(cd "$esc" && ls -la secret && find . -path ./root -prune -o -print | sort)
+grep -q "HOST SECRET" "$esc/secret" && [ "$before" = "$after" ] ||
+    { echo "FAIL escape: something outside the root changed"; fail=1; }
 exit $fail

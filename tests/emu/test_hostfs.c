@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "emu/hostfs_posix.h"
@@ -23,6 +24,75 @@ static int passed, failed;
             fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond);                     \
         }                                                                                          \
     } while (0)
+
+/* hostfs_posix_add_root: paths outside the roots are refused, no host
+ * symlink or ".." is followed under one (the model's walk resolved them
+ * in the guest's view; one met here is a race or a bug). */
+static void test_confined(void)
+{
+    char top[] = "/tmp/test_hostfs_root_XXXXXX", p[512], q[512], buf[64];
+    if (!mkdtemp(top)) abort();
+    snprintf(p, sizeof p, "%s/secret", top);
+    FILE *f = fopen(p, "w");
+    if (!f) abort();
+    fputs("HOST SECRET", f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/root", top);
+    CHECK(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/root/d", top);
+    CHECK(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/root/abs", top);
+    snprintf(q, sizeof q, "%s/secret", top);
+    CHECK(symlink(q, p) == 0);
+    snprintf(p, sizeof p, "%s/root/up", top);
+    CHECK(symlink("..", p) == 0);
+
+    struct km_hostfs fs;
+    struct lx_stat st;
+    CHECK(hostfs_posix_init(&fs) == 0);
+    void *c = fs.ctx;
+    snprintf(p, sizeof p, "%s/root/", top);
+    CHECK(hostfs_posix_add_root(&fs, p) == 0);
+    /* outside the root: refused whatever it is */
+    CHECK(fs.open(c, q, LX_O_RDONLY, 0) == -LX_EACCES);
+    CHECK(fs.stat(c, "/etc/passwd", &st, true) == -LX_EACCES);
+    snprintf(p, sizeof p, "%s/rootx/f", top); /* a prefix, not a component */
+    CHECK(fs.open(c, p, LX_O_RDONLY, 0) == -LX_EACCES);
+    snprintf(p, sizeof p, "%s/root/../secret", top);
+    CHECK(fs.open(c, p, LX_O_RDONLY, 0) == -LX_EINVAL);
+    /* a final symlink is not followed: ELOOP for open, the link for stat */
+    snprintf(p, sizeof p, "%s/root/abs", top);
+    CHECK(fs.open(c, p, LX_O_RDONLY, 0) == -LX_ELOOP);
+    CHECK(fs.open(c, p, LX_O_WRONLY | LX_O_CREAT, 0644) == -LX_ELOOP);
+    CHECK(fs.stat(c, p, &st, true) == 0 && (st.mode & LX_S_IFMT) == LX_S_IFLNK);
+    CHECK(fs.access(c, p, 0) == 0); /* the link itself exists */
+    CHECK(fs.readlink(c, p, buf, sizeof buf) == (i64)strlen(q));
+    /* a symlink on the way: not a directory */
+    snprintf(p, sizeof p, "%s/root/up/secret", top);
+    CHECK(fs.open(c, p, LX_O_RDONLY, 0) == -LX_ENOTDIR);
+    CHECK(fs.stat(c, p, &st, false) == -LX_ENOTDIR);
+    CHECK(fs.unlink(c, p) == -LX_ENOTDIR);
+    snprintf(p, sizeof p, "%s/root/up/made", top);
+    CHECK(fs.mkdir(c, p, 0755) == -LX_ENOTDIR);
+    /* inside: everything works, the root itself too */
+    snprintf(p, sizeof p, "%s/root", top);
+    CHECK(fs.stat(c, p, &st, true) == 0 && (st.mode & LX_S_IFMT) == LX_S_IFDIR);
+    snprintf(p, sizeof p, "%s/root/d//./f", top);
+    int h = fs.open(c, p, LX_O_WRONLY | LX_O_CREAT, 0644);
+    CHECK(h > 2 && fs.write(c, h, "in", 2) == 2 && fs.close(c, h) == 0);
+    snprintf(q, sizeof q, "%s/root/d/g", top);
+    CHECK(fs.rename(c, p, q) == 0 && fs.unlink(c, q) == 0);
+    snprintf(p, sizeof p, "%s/root/d", top);
+    CHECK(fs.rmdir(c, p) == 0);
+    snprintf(p, sizeof p, "%s/root/abs", top);
+    CHECK(fs.unlink(c, p) == 0); /* the link, not its target */
+    snprintf(p, sizeof p, "%s/secret", top);
+    CHECK(access(p, F_OK) == 0);
+    hostfs_posix_fini(&fs);
+
+    snprintf(p, sizeof p, "rm -rf '%s'", top);
+    CHECK(system(p) == 0);
+}
 
 int main(void)
 {
@@ -117,6 +187,7 @@ int main(void)
     CHECK(fcntl(h, F_GETFD) < 0);
     CHECK(rmdir(dir) == 0);
 
+    test_confined();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -100,8 +100,8 @@ static void test_s390x_stack(void)
     struct mm *mm = NULL;
     struct loader_image img;
     char err[256] = "";
-    int rc =
-        loader_exec(&k, &fake_cpu, path, "/bin/prog", argv, envp, &abi, &mm, &img, err, sizeof err);
+    int rc = loader_exec(&k, &fake_cpu, NULL, path, "/bin/prog", argv, envp, &abi, &mm, &img, err,
+                         sizeof err);
     unlink(path);
     CHECK(rc == 0 && abi == &km_abi_s390x, "loader_exec = %d (%s)", rc, err);
     if (rc) {

@@ -10,7 +10,8 @@
  *   stack      unbounded recursion: the stack overflows -> SIGSEGV
  *   jump       call a function pointer into unmapped memory -> SIGSEGV
  *   ud         execute an undefined instruction -> SIGILL
- *   escape     open files outside --root through .., symlinks, /proc
+ *   escape M   reach the host file M from inside --root: .., symlinks,
+ *              /proc magic links, *at, exec, writes (hostile.sh's root)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +35,12 @@ static const char *ename(int e)
     case EROFS: return "EROFS";
     case ELOOP: return "ELOOP";
     case ENOTDIR: return "ENOTDIR";
+    case EEXIST: return "EEXIST";
+    case EISDIR: return "EISDIR";
+    case EBADF: return "EBADF";
+    case EMFILE: return "EMFILE";
+    case EINVAL: return "EINVAL";
+    case EPERM: return "EPERM";
     default: return strerror(e);
     }
 }
@@ -118,27 +125,108 @@ static int deep(int n)
     return deep(n + 1) + pad[7];
 }
 
-static int escape(void)
+/* What a path gives: the first line of the file, or the errno. The
+ * host marker's text is never to be seen. */
+static void show(const char *what, const char *path, int flags)
 {
-    static const char *const paths[] = {"/../../../../etc/hostile-escape-target",
-                                        "/up/hostile-escape-target", "/abs/hostile-escape-target",
-                                        "/proc/self/root/etc/hostile-escape-target",
-                                        "/proc/self/cwd/../../etc/hostile-escape-target"};
-    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-        int fd = open(paths[i], O_RDONLY);
-        char buf[64] = "";
-        if (fd >= 0 && read(fd, buf, sizeof buf - 1) > 0 && strstr(buf, "HOST SECRET"))
-            printf("%s: ESCAPED\n", paths[i]);
-        else
-            printf("%s: %s\n", paths[i], fd < 0 ? ename(errno) : "not the host file");
-        if (fd >= 0) close(fd);
-    }
-    int fd = open("/inside", O_RDONLY);
-    printf("/inside: %s\n", fd >= 0 ? "readable" : ename(errno));
-    fd = open("/newfile", O_WRONLY | O_CREAT, 0644);
-    printf("create /newfile: %s\n", fd >= 0 ? "created" : ename(errno));
-    printf("mkdir /newdir: %s\n", mkdir("/newdir", 0755) == 0 ? "made" : ename(errno));
-    printf("unlink /inside: %s\n", unlink("/inside") == 0 ? "removed" : ename(errno));
+    int fd = open(path, flags);
+    char buf[64] = "";
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (n > 0) buf[strcspn(buf, "\n")] = '\0';
+    if (strstr(buf, "HOST SECRET"))
+        printf("%s: ESCAPED\n", what);
+    else if (fd < 0)
+        printf("%s: %s\n", what, ename(errno));
+    else
+        printf("%s: \"%s\"\n", what, n >= 0 ? buf : ename(errno));
+    if (fd >= 0) close(fd);
+}
+
+static void show_link(const char *path)
+{
+    char buf[256];
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+    if (n >= 0) buf[n] = '\0';
+    printf("readlink %s: %s\n", path, n >= 0 ? buf : ename(errno));
+}
+
+static void show_cwd(const char *dir)
+{
+    char buf[256];
+    int r = chdir(dir);
+    printf("chdir %s: %s, getcwd %s\n", dir, r == 0 ? "ok" : ename(errno),
+           getcwd(buf, sizeof buf) ? buf : ename(errno));
+}
+
+/* escape MARKER: the scratch root of hostile.sh (see there) holds
+ * /secret, /etc/passwd, /sub/, and symlinks that point out of it; MARKER
+ * is the host path of a file outside the root. Prints what a real
+ * chroot shows (tests/emu/expected/hostile-escape.out, recorded with
+ * chroot), MARKER's text replaced by "MARKER". */
+static int escape(const char *marker)
+{
+    show("..", "/../../../../secret", O_RDONLY);
+    show("marker by its host path", marker, O_RDONLY);
+    show("relative link up", "/up", O_RDONLY);
+    show("absolute link to marker", "/abs", O_RDONLY);
+    show("absolute link /etc/passwd", "/etcpasswd", O_RDONLY);
+    show("dir link ../..", "/updir/secret", O_RDONLY);
+    show("dir link ../.. then ..", "/updir/../../secret", O_RDONLY);
+    show("loop", "/loop", O_RDONLY);
+    show("40 links", "/l39", O_RDONLY);
+    show("41 links", "/l40", O_RDONLY);
+    show("O_NOFOLLOW on a link", "/up", O_RDONLY | O_NOFOLLOW);
+    show("/proc/self/root", "/proc/self/root/secret", O_RDONLY);
+    show("/proc/self/cwd", "/proc/self/cwd/../../secret", O_RDONLY);
+    show("/proc/self/root/..", "/proc/self/root/../../etc/passwd", O_RDONLY);
+    int d = open("/sub", O_RDONLY | O_DIRECTORY);
+    int fd = openat(d, "../../../secret", O_RDONLY);
+    char buf[64] = "";
+    printf("openat(/sub, ../../../secret): %s\n",
+           fd >= 0 && read(fd, buf, sizeof buf) > 0 && !strstr(buf, "HOST") ? "the root's" : "?");
+    if (fd >= 0) close(fd);
+    fd = openat(d, "uplink", O_RDONLY); /* sub/uplink -> ../../../../secret */
+    printf("openat(/sub, uplink): %s\n", fd >= 0 ? "opened" : ename(errno));
+    if (fd >= 0) close(fd);
+    char fdlink[64];
+    snprintf(fdlink, sizeof fdlink, "/proc/self/fd/%d/../secret", d);
+    show("/proc/self/fd/N/..", fdlink, O_RDONLY);
+    close(d);
+
+    struct stat st;
+    int r = lstat("/abs", &st);
+    printf("lstat /abs: %s\n", r == 0 ? (S_ISLNK(st.st_mode) ? "a symlink" : "?") : ename(errno));
+    printf("stat /abs: %s\n", stat("/abs", &st) == 0 ? "found" : ename(errno));
+    r = fstatat(AT_FDCWD, "/abs", &st, AT_SYMLINK_NOFOLLOW);
+    printf("fstatat /abs NOFOLLOW: %s\n", r == 0 && S_ISLNK(st.st_mode) ? "a symlink" : "?");
+    printf("stat /updir/: %s\n",
+           stat("/updir/", &st) == 0 && S_ISDIR(st.st_mode) ? "a directory" : ename(errno));
+    printf("access /abs: %s\n", access("/abs", R_OK) == 0 ? "ok" : ename(errno));
+
+    char lt[256];
+    ssize_t n = readlink("/abs", lt, sizeof lt - 1);
+    if (n >= 0) lt[n] = '\0';
+    printf("readlink /abs: %s\n", n < 0 ? ename(errno) : strcmp(lt, marker) ? "?" : "MARKER");
+    show_link("/etcpasswd");
+    show_link("/proc/self/root");
+    show_link("/proc/self/exe");
+    show_cwd("/updir");
+    show_cwd("/dirlink");
+    show_link("/proc/self/cwd");
+    show_cwd("..");
+    show_cwd("/sub/../updir/..");
+
+    /* writes through links that point out: never reach the host */
+    fd = open("/abs", O_WRONLY | O_CREAT | O_APPEND, 0644);
+    printf("create through /abs: %s\n", fd >= 0 ? "created" : ename(errno));
+    if (fd >= 0) close(fd);
+    printf("mkdir /abs: %s\n", mkdir("/abs", 0755) == 0 ? "made" : ename(errno));
+    printf("mkdir /updir/made: %s\n", mkdir("/updir/made", 0755) == 0 ? "made" : ename(errno));
+    printf("rename /up /sub/up2: %s\n", rename("/up", "/sub/up2") == 0 ? "ok" : ename(errno));
+    printf("unlink /abs: %s\n", unlink("/abs") == 0 ? "removed" : ename(errno));
+    char *const av[] = {"/binlink", NULL};
+    execv("/binlink", av); /* /binlink -> the host's /bin/true */
+    printf("execv /binlink: %s\n", ename(errno));
     return 0;
 }
 
@@ -168,7 +256,7 @@ int main(int argc, char **argv)
 #endif
         return 0;
     }
-    if (!strcmp(m, "escape")) return escape();
+    if (!strcmp(m, "escape")) return escape(argc > 2 ? argv[2] : "/nonexistent");
     fprintf(stderr, "usage: hostile forkbomb|threads N|mmap64g|loop|stack|jump|ud|escape\n");
     return 2;
 }
