@@ -20,6 +20,7 @@
  *    of the faulting basic block, not of the instruction. */
 #include "emu/cpu.h"
 #include "kernel-model/mm_advise.h"
+#include "kernel-model/mm_file.h"
 
 #include <capstone/capstone.h>
 #include <inttypes.h>
@@ -73,6 +74,11 @@ struct uarch {
     /* Optional: refine a fault classify() could not finish from the
      * interrupt number alone (s390x program-check codes). */
     void (*fault_refine)(struct engine *e, struct trap_class *trap);
+    /* Optional: a refined fault may be an access to guest memory the
+     * engine has not mapped yet that bypassed the memory hook (s390x
+     * helpers probe memory themselves); map what it may need, true: run
+     * the instruction again. */
+    bool (*fault_retry)(struct engine *e, const struct trap_class *trap);
     /* Optional: every user register <-> struct km_regs (signal frames;
      * cpu_unicorn_regs.inc). NULL: the arch has no signal frames yet. */
     void (*regs_save)(uc_engine *uc, struct km_regs *r);
@@ -112,6 +118,14 @@ struct engine {
         u64 lo, hi;
     } xr[8];
     int nx;
+    /* Guest memory mapped in the engine (cpu_unicorn_mem.inc): windows of
+     * the mm's vmas, each exactly one Unicorn region. */
+    struct res_win {
+        u64 start, end, seq;
+        int prot;
+    } * res;
+    int nres, res_alloc, nres_data;
+    u64 res_seq;
 };
 
 #define ENGINE_XRANGES 8
@@ -130,6 +144,8 @@ static void die_uc(const char *what, uc_err err)
     fprintf(stderr, "clonemu: internal error: %s: %s\n", what, uc_strerror(err));
     abort();
 }
+
+static bool engine_fault_in(struct engine *e, u64 addr);
 
 #include "emu/cpu_unicorn_regs.inc"
 
@@ -246,10 +262,9 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, u64 addr, int size
     (void)uc;
     (void)size;
     (void)value;
-    /* below the stack: it grows (mapped from this hook, the access retries) */
     bool unmapped = type == UC_MEM_READ_UNMAPPED || type == UC_MEM_WRITE_UNMAPPED ||
                     type == UC_MEM_FETCH_UNMAPPED;
-    if (unmapped && e->mm && mm_expand_stack(e->mm, addr) == 0) return true;
+    if (unmapped && engine_fault_in(e, addr)) return true; /* Unicorn retries the access */
     e->mem_bad = true;
     e->mem_type = (int)type;
     e->mem_addr = addr;
@@ -266,7 +281,8 @@ static struct engine *engine_of(struct mm *mm)
     return e && e->mm == mm ? e : NULL;
 }
 
-static void engine_map(struct engine *e, u64 start, u64 len, int prot, u8 *host);
+static void engine_map(struct engine *e, struct mm *mm, u64 start, u64 len, int prot);
+static void res_drop(struct engine *e, int i);
 
 /* A fresh engine of that arch: hooks installed, registers at reset. */
 static struct engine *engine_open(const struct uarch *ua)
@@ -318,15 +334,9 @@ static struct engine *engine_new(struct mm *mm, const struct uarch *ua, u64 skip
     if (!e) return NULL;
     e->mm = mm;
     mm->cpu_priv = e;
-    for (struct vma *v = mm->vmas; v; v = v->next) {
-        if (v->start < skip + skip_len && skip < v->end) continue;
-        /* mm_host_ptr needs PROT_READ: a PROT_NONE or write-only vma's
-         * host memory is known only to the observer's map callback. With
-         * observer_ctx set, engines exist before the first mapping, so only
-         * an mm made without it can miss such a vma here. */
-        u8 *host = mm_host_ptr(mm, v->start, 1, false);
-        if (host) engine_map(e, v->start, v->end - v->start, v->prot, host);
-    }
+    for (struct vma *v = mm->vmas; v; v = v->next)
+        if (!(v->start < skip + skip_len && skip < v->end))
+            engine_map(e, mm, v->start, v->end - v->start, v->prot);
     return e;
 }
 
@@ -347,6 +357,8 @@ static void engine_release(struct engine *e)
         c->eng = NULL;
     e->ctxs = e->live = NULL;
     e->mm = NULL;
+    while (e->nres)
+        res_drop(e, e->nres - 1);
     if (e->nx <= ENGINE_XRANGES && engine_pool_n < ENGINE_POOL_MAX) {
         for (int i = 0; i < e->nx; i++)
             uc_ctl_remove_cache(e->uc, e->xr[i].lo, e->xr[i].hi);
@@ -355,96 +367,13 @@ static void engine_release(struct engine *e)
         return;
     }
     uc_context_free(e->reset);
+    free(e->res);
     uc_close(e->uc);
     if (e->cs_open) cs_close(&e->cs);
     free(e);
 }
 
-/* --- mm observer: keep the engine's mappings equal to the mm's ----------- */
-
-/* uc_mem_unmap/protect fail when part of the range is unmapped; then apply
- * to each mapped piece. */
-static void engine_each_region(struct engine *e, u64 start, u64 len, int prot, bool unmap)
-{
-    uc_mem_region *r = NULL;
-    u32 n = 0;
-    if (uc_mem_regions(e->uc, &r, &n)) return;
-    u64 end = start + len;
-    for (u32 i = 0; i < n; i++) {
-        u64 s = r[i].begin > start ? r[i].begin : start;
-        u64 x = r[i].end + 1 < end ? r[i].end + 1 : end;
-        if (s >= x) continue;
-        if (unmap)
-            uc_mem_unmap(e->uc, s, x - s);
-        else
-            uc_mem_protect(e->uc, s, x - s, (u32)prot & UC_PROT_ALL);
-    }
-    uc_free(r);
-}
-
-/* Remember [start, start + len) as holding translated code, if prot lets it. */
-static void engine_note_exec(struct engine *e, u64 start, u64 len, int prot)
-{
-    if (!(prot & UC_PROT_EXEC) || e->nx > ENGINE_XRANGES) return;
-    for (int i = 0; i < e->nx; i++)
-        if (e->xr[i].lo <= start && start + len <= e->xr[i].hi) return;
-    if (e->nx < ENGINE_XRANGES) {
-        e->xr[e->nx].lo = start;
-        e->xr[e->nx].hi = start + len;
-    }
-    e->nx++;
-}
-
-static void engine_map(struct engine *e, u64 start, u64 len, int prot, u8 *host)
-{
-    engine_note_exec(e, start, len, prot);
-    u32 perms = (u32)prot & UC_PROT_ALL; /* LX_PROT_* and UC_PROT_* share bits */
-    uc_err err = uc_mem_map_ptr(e->uc, start, len, perms, host);
-    if (err == UC_ERR_MAP) { /* overlaps an old mapping: replace it */
-        engine_each_region(e, start, len, 0, true);
-        err = uc_mem_map_ptr(e->uc, start, len, perms, host);
-    }
-    if (err) die_uc("uc_mem_map_ptr", err);
-}
-
-/* ctx: the mm's struct uarch (observer_ctx), or NULL: engine made later. */
-static void obs_map(void *ctx, struct mm *mm, u64 start, u64 len, int prot, u8 *host)
-{
-    struct engine *e = engine_of(mm);
-    if (!e && ctx) e = engine_new(mm, ctx, start, len);
-    if (e) engine_map(e, start, len, prot, host);
-}
-
-static void obs_unmap(void *ctx, struct mm *mm, u64 start, u64 len)
-{
-    (void)ctx;
-    struct engine *e = engine_of(mm);
-    if (e && uc_mem_unmap(e->uc, start, len)) engine_each_region(e, start, len, 0, true);
-}
-
-static void obs_protect(void *ctx, struct mm *mm, u64 start, u64 len, int prot)
-{
-    (void)ctx;
-    struct engine *e = engine_of(mm);
-    if (e) engine_note_exec(e, start, len, prot);
-    if (e && uc_mem_protect(e->uc, start, len, (u32)prot & UC_PROT_ALL))
-        engine_each_region(e, start, len, prot, false);
-}
-
-static void obs_destroy(void *ctx, struct mm *mm)
-{
-    (void)ctx;
-    struct engine *e = engine_of(mm);
-    if (e) engine_release(e);
-    mm->cpu_priv = NULL;
-}
-
-static const struct mm_observer cpu_unicorn_observer = {
-    .map = obs_map,
-    .unmap = obs_unmap,
-    .protect = obs_protect,
-    .destroy = obs_destroy,
-};
+#include "emu/cpu_unicorn_mem.inc"
 
 /* --- contexts ------------------------------------------------------------ */
 
@@ -649,6 +578,13 @@ static void stop_from_error(struct engine *e, struct cpu_stop *s, uc_err err)
         {UC_ERR_INSN_INVALID, LX_SIGILL, ILL_ILLOPN, "invalid instruction"},
     };
     u64 addr = e->mem_bad ? e->mem_addr : s->pc;
+    /* PROT_NONE vmas are not mapped in the engine (cpu_unicorn_mem.inc):
+     * an "unmapped" access where the mm has a vma is an access error. */
+    if (e->mem_bad && e->mm && mm_find_vma(e->mm, addr)) {
+        if (err == UC_ERR_READ_UNMAPPED) err = UC_ERR_READ_PROT;
+        if (err == UC_ERR_WRITE_UNMAPPED) err = UC_ERR_WRITE_PROT;
+        if (err == UC_ERR_FETCH_UNMAPPED) err = UC_ERR_FETCH_PROT;
+    }
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (map[i].err == err) {
             stop_fault(e, s, map[i].sig, map[i].code, map[i].sig == LX_SIGILL ? s->pc : addr,
@@ -672,6 +608,19 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
     u64 pc = 0;
     uc_reg_read(e->uc, e->ua->reg[CPU_REG_PC], &pc);
     uc_err err = uc_emu_start(e->uc, pc, 0, 0, 0);
+    bool refined = false;
+    /* (at most a few rounds: each maps at least one more window) */
+    for (int round = 0;
+         !err && e->trapped && e->trap.kind == TRAP_FAULT && e->ua->fault_retry && round < 8;
+         round++) {
+        if (e->ua->fault_refine) e->ua->fault_refine(e, &e->trap);
+        refined = true;
+        if (!e->ua->fault_retry(e, &e->trap)) break;
+        refined = false;
+        e->trapped = false;
+        uc_reg_read(e->uc, e->ua->reg[CPU_REG_PC], &pc);
+        err = uc_emu_start(e->uc, pc, 0, 0, 0);
+    }
     s->blocks = e->blocks;
     uc_reg_read(e->uc, e->ua->reg[CPU_REG_PC], &s->pc);
     if (err) {
@@ -688,7 +637,7 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
             uc_reg_read(e->uc, e->ua->arg_reg[i], &s->args[i]);
         c->orig_arg0 = s->args[0];
     } else if (e->trapped) {
-        if (e->ua->fault_refine) e->ua->fault_refine(e, &e->trap);
+        if (e->ua->fault_refine && !refined) e->ua->fault_refine(e, &e->trap);
         stop_fault(e, s, e->trap.sig, e->trap.si_code, s->pc, e->trap.what);
     } else if (e->dbg_stop) {
         s->kind = CPU_STOP_DEBUG;
