@@ -512,6 +512,7 @@ int main(int argc, char **argv)
     if (!o.viz) return main_run(&o, argv + 1 + first); /* NULL-terminated */
     /* --viz: the run on a thread of its own, the window on this one */
     o.feed = viz_feed_new();
+    if (!o.feed) return 1; /* no viewer module (emu/viz_load.c said why) */
     struct run_args ra = {&o, argv + 1 + first};
     const char *b = strrchr(argv[1 + first], '/');
     rc = viz_live(o.feed, run_thunk, &ra, b ? b + 1 : argv[1 + first], o.viz_exit);
