@@ -10,27 +10,34 @@
 
 static struct km_hostfs ro_base; /* the wrapped ops */
 
-static bool ro_is_fs_object(void *ctx, const char *path)
+static bool ro_is_fs_object(u32 mode)
 {
-    struct lx_stat st;
-    if (ro_base.stat(ctx, path, &st, true) < 0) return true; /* missing: would be created */
-    u32 type = st.mode & 0170000;
+    u32 type = mode & 0170000;
     return type == 0100000 || type == 0040000 || type == 0120000; /* reg, dir, symlink */
 }
 
+/* path_openat's order: a missing name to create is EROFS (lookup_open),
+ * an existing one EEXIST for O_EXCL, EISDIR for a directory opened for
+ * writing (may_open), then EROFS for writing or truncating a file system
+ * object; O_CREAT alone of an existing file opens it. (The model's walk
+ * has already found the directories on the way.) */
 static int ro_open(void *ctx, const char *path, u32 fl, u32 mode)
 {
-    bool write = (fl & LX_O_ACCMODE) != LX_O_RDONLY || (fl & (LX_O_TRUNC | LX_O_CREAT));
-    if (write) {
+    bool wr = (fl & LX_O_ACCMODE) != LX_O_RDONLY;
+    if (wr || (fl & (LX_O_TRUNC | LX_O_CREAT))) {
         struct lx_stat st;
         int r = ro_base.stat(ctx, path, &st, true);
-        if (r == 0 && (fl & LX_O_CREAT) && (fl & LX_O_EXCL)) return -LX_EEXIST;
-        if (r < 0 && !(fl & LX_O_CREAT)) return r;
-        if (ro_is_fs_object(ctx, path)) return -LX_EROFS;
+        if (r < 0) return (fl & LX_O_CREAT) && r == -LX_ENOENT ? -LX_EROFS : r;
+        u32 type = st.mode & 0170000;
+        if ((fl & LX_O_CREAT) && (fl & LX_O_EXCL)) return -LX_EEXIST;
+        if (type == 0040000 && wr) return -LX_EISDIR;
+        bool trunc = (fl & LX_O_TRUNC) && type == 0100000;
+        if ((wr || trunc) && ro_is_fs_object(st.mode)) return -LX_EROFS;
     }
     return ro_base.open(ctx, path, fl, mode);
 }
 
+/* filename_create: an existing name is EEXIST before the mount's EROFS */
 static int ro_mkdir(void *ctx, const char *path, u32 mode)
 {
     (void)mode;
@@ -38,11 +45,12 @@ static int ro_mkdir(void *ctx, const char *path, u32 mode)
     return ro_base.stat(ctx, path, &st, false) == 0 ? -LX_EEXIST : -LX_EROFS;
 }
 
+/* do_unlinkat, do_rmdir, do_renameat2: mnt_want_write comes right after
+ * the parent's lookup, before the name's: EROFS even for a missing name */
 static int ro_remove(void *ctx, const char *path)
 {
-    struct lx_stat st;
-    int r = ro_base.stat(ctx, path, &st, false);
-    return r < 0 ? r : -LX_EROFS;
+    (void)ctx, (void)path;
+    return -LX_EROFS;
 }
 
 static int ro_rename(void *ctx, const char *from, const char *to)
@@ -54,7 +62,9 @@ static int ro_rename(void *ctx, const char *from, const char *to)
 static int ro_access(void *ctx, const char *path, int mode)
 {
     int r = ro_base.access(ctx, path, mode & ~2);
-    if (r == 0 && (mode & 2) && ro_is_fs_object(ctx, path)) return -LX_EROFS;
+    struct lx_stat st;
+    if (r == 0 && (mode & 2) && ro_base.stat(ctx, path, &st, true) == 0 && ro_is_fs_object(st.mode))
+        return -LX_EROFS;
     return r;
 }
 

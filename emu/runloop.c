@@ -194,6 +194,7 @@ static int host_exec_load(void *ctx, struct task *t, const char *host_path, char
     }
     set_entry_regs(cpu, t, &img);
     mm->as_limit = k->opt.max_memory;
+    mm->stack_limit = t->tg->rlim_stack == ~0ULL ? 0 : t->tg->rlim_stack;
     *mm_out = mm;
     return 0;
 }
@@ -237,6 +238,7 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
         fprintf(stderr, "clonemu: cannot create the initial task\n");
         return -LX_ENOMEM;
     }
+    mm->stack_limit = t->tg->rlim_stack == ~0ULL ? 0 : t->tg->rlim_stack; /* RLIMIT_STACK */
     /* /proc/self/exe: the program's absolute path as the guest sees it
      * (the --root prefix removed). */
     char real[4096];

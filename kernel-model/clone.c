@@ -425,6 +425,8 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         c->tg->rlim_nproc = t->tg->rlim_nproc;
         c->tg->rlim_stack = t->tg->rlim_stack;
         c->tg->rlim_core = t->tg->rlim_core;
+        memcpy(c->tg->rlim_soft, t->tg->rlim_soft, sizeof c->tg->rlim_soft);
+        memcpy(c->tg->rlim_hard, t->tg->rlim_hard, sizeof c->tg->rlim_hard);
         c->tg->has_child_subreaper = t->tg->has_child_subreaper || t->tg->is_child_subreaper;
         pidns_new_group(c);
     }

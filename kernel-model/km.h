@@ -132,8 +132,10 @@ struct tgroup {
     bool stop_report, cont_report; /* not yet reported by wait (WUNTRACED/WCONTINUED) */
     u64 itimer_interval_ns;        /* ITIMER_REAL period (alarm_deadline_ns is its next expiry) */
     u64 alarm_deadline_ns;
-    u64 rlim_nofile, rlim_nproc, rlim_stack, rlim_core;
-    bool pidfd_poll_ready;              /* the group has exited (pidfd POLLIN) */
+    u64 rlim_nofile, rlim_nproc, rlim_stack, rlim_core; /* soft limits the model enforces */
+    u64 rlim_soft[16];     /* soft limits of the other resources (kept, not enforced) */
+    u64 rlim_hard[16];     /* hard limits of every resource, by RLIMIT_* number */
+    bool pidfd_poll_ready; /* the group has exited (pidfd POLLIN) */
     int tgids[LX_MAX_PID_NS_LEVEL + 1]; /* tgid at every pid namespace level (ns.h) */
     bool unkillable;                    /* SIGNAL_UNKILLABLE: init of a pid namespace */
 };

@@ -384,6 +384,7 @@ struct mm *mm_fork(struct mm *src, int new_id)
     mm->start_stack = src->start_stack;
     mm->exe_entry = src->exe_entry;
     mm->as_limit = src->as_limit;
+    mm->stack_limit = src->stack_limit;
     struct vma **tail = &mm->vmas;
     for (const struct vma *s = src->vmas; s; s = s->next) {
         u64 len = s->end - s->start;
@@ -686,6 +687,9 @@ int mm_expand_stack(struct mm *mm, u64 addr)
     /* the limit: the backing's first byte (its size was the rlimit) */
     u64 lo = v->offset <= v->start ? v->start - v->offset : 0;
     if (prev && prev->end > lo) lo = prev->end;
+    /* acct_stack_growth: never larger than RLIMIT_STACK's soft value */
+    if (mm->stack_limit && v->end > mm->stack_limit && v->end - mm->stack_limit > lo)
+        lo = page_down(v->end - mm->stack_limit + 4095);
     u64 want = page_down(addr), size = v->end - v->start;
     if (want < lo) return -LX_EFAULT;
     /* at least double: few engine regions, few of these calls */

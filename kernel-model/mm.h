@@ -42,7 +42,8 @@ struct mm {
     u64 mmap_base;      /* top-down allocation starts below this */
     u64 task_size;      /* first address above user space */
     u64 start_stack, exe_entry;
-    u64 as_limit; /* RLIMIT_AS-like cap on mapped bytes (0: none); kept by mm_fork */
+    u64 as_limit;    /* RLIMIT_AS-like cap on mapped bytes (0: none); kept by mm_fork */
+    u64 stack_limit; /* RLIMIT_STACK: a GROWSDOWN vma's largest size (0: its reservation) */
     const struct mm_observer *obs;
     void *obs_ctx;
     void *cpu_priv; /* the CPU backend's engine for this mm (opaque) */

@@ -15,6 +15,9 @@ struct tgroup *tgroup_new(int tgid)
     tg->rlim_nproc = ~0ULL;
     tg->rlim_stack = 8 << 20;
     tg->rlim_core = 0;
+    for (int i = 0; i < 16; i++)
+        tg->rlim_soft[i] = tg->rlim_hard[i] = ~0ULL;
+    tg->rlim_hard[7] = 1048576; /* RLIMIT_NOFILE: fs.nr_open */
     return tg;
 }
 

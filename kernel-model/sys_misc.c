@@ -289,8 +289,8 @@ static i64 sys_getcpu(struct km *k, struct task *t, const u64 a[6])
 
 /* --- resource limits ------------------------------------------------------ */
 
-/* The tgroup field of a modelled limit (soft value), or NULL. Hard limits
- * are not stored: NOFILE's is fs.nr_open, the others' infinity. */
+/* The tgroup field of a limit's soft value: the ones the model enforces
+ * have their own, the others are only kept. */
 static u64 *misc_rlim_field(struct tgroup *tg, int res)
 {
     switch (res) {
@@ -298,13 +298,8 @@ static u64 *misc_rlim_field(struct tgroup *tg, int res)
     case LX_RLIMIT_NPROC: return &tg->rlim_nproc;
     case LX_RLIMIT_STACK: return &tg->rlim_stack;
     case LX_RLIMIT_CORE: return &tg->rlim_core;
-    default: return NULL;
+    default: return &tg->rlim_soft[res];
     }
-}
-
-static u64 misc_rlim_max(int res)
-{
-    return res == LX_RLIMIT_NOFILE ? LX_NR_OPEN : LX_RLIM_INF;
 }
 
 /* The core of prlimit64/getrlimit/setrlimit: old limit to old_addr (if
@@ -319,15 +314,19 @@ static i64 misc_prlimit(struct km *k, struct task *t, int pid, int res, u64 new_
     bool set = new_addr != 0;
     if (set) {
         if (misc_get_pair(t, new_addr, &cur, &max)) return -LX_EFAULT;
+        /* do_prlimit: EINVAL, then EPERM to raise the hard limit without
+         * CAP_SYS_RESOURCE, and for NOFILE above fs.nr_open whoever asks */
         if (cur > max) return -LX_EINVAL;
-        if (max > misc_rlim_max(res) && (res == LX_RLIMIT_NOFILE || !misc_is_admin(t)))
-            return -LX_EPERM; /* above the hard limit (NOFILE: above nr_open) */
+        if (res == LX_RLIMIT_NOFILE && max > LX_NR_OPEN) return -LX_EPERM;
+        if (max > p->tg->rlim_hard[res] && !misc_is_admin(t)) return -LX_EPERM;
     }
-    if (old_addr) {
-        u64 old = field ? *field : LX_RLIM_INF;
-        if (misc_put_pair(t, old_addr, old, misc_rlim_max(res))) return -LX_EFAULT;
+    if (old_addr && misc_put_pair(t, old_addr, *field, p->tg->rlim_hard[res])) return -LX_EFAULT;
+    if (set) {
+        *field = cur;
+        p->tg->rlim_hard[res] = max;
+        /* the stack's growth is bounded by the soft limit of the moment */
+        if (res == LX_RLIMIT_STACK && p->mm) p->mm->stack_limit = cur == LX_RLIM_INF ? 0 : cur;
     }
-    if (set && field) *field = cur;
     return 0;
 }
 

@@ -3,8 +3,8 @@
 # Linux's errno or signal, clonemu exits with the expected status and says
 # nothing about itself having crashed (no sanitizer report, no abort).
 #   hostile.sh CLONEMU GUEST [ARCH]
-#   hostile.sh --record-escape X86_64_GUEST   (as root: record the escape
-#                                              expectation natively, chroot)
+#   hostile.sh --record-escape X86_64_GUEST   (as root: record the escape and
+#                       readonly expectations natively: chroot, ro bind mount)
 set -u
 CLONEMU=$1 GUEST=$2 ARCH=${3:-x86_64}
 fail=0
@@ -55,8 +55,20 @@ make_escape_root() { # DIR GUEST: DIR/root is the root, DIR/secret the marker
     for i in $(seq 1 40); do ln -s "l$((i - 1))" "$r/l$i"; done
     cp "$2" "$r/hostile"
 }
+make_ro_root() { # DIR GUEST
+    mkdir -p "$1/dir" "$1/dev"
+    echo data >"$1/file"
+    mknod "$1/dev/null" c 1 3
+    cp "$2" "$1/hostile"
+}
 expected_escape=$(dirname "$0")/expected/hostile-escape.out
+expected_ro=$(dirname "$0")/expected/hostile-readonly.out
 if [ "$CLONEMU" = --record-escape ]; then
+    d=$(mktemp -d)
+    make_ro_root "$d" "$GUEST"
+    unshare -m sh -c "mount --bind '$d' '$d' && mount -o remount,bind,ro '$d' && chroot '$d' /hostile readonly" \
+        >"$expected_ro"
+    rm -rf "$d"
     d=$(mktemp -d)
     make_escape_root "$d" "$GUEST"
     unshare -m sh -c "mount -t proc proc '$d/root/proc' && chroot '$d/root' /hostile escape '$d/secret'" \
@@ -85,11 +97,25 @@ check stack-overflow 139 '' 'SIGSEGV|segmentation|fault' -- "$GUEST" stack
 # SIGSEGV as Linux's do_dat_exception would give)
 check jump-nowhere 139 '' '' -- "$GUEST" jump
 check undefined-insn 132 '' '' -- "$GUEST" ud
+# RLIMIT_NOFILE and RLIMIT_STACK; expectation recorded natively:
+# build/tests/guests/x86_64/hostile rlimits > tests/emu/expected/hostile-rlimits.out
+check rlimits 0 '' '' -- "$GUEST" rlimits
+diff -u "$(dirname "$0")/expected/hostile-rlimits.out" "$out" ||
+    { echo "FAIL rlimits: output differs from the native run's"; fail=1; }
 
-# escape (make_escape_root above)
 esc=$(mktemp -d)
 trap 'rm -f "$out" "$err"; rm -rf "$esc"' EXIT
 make_escape_root "$esc" "$GUEST"
+
+# --read-only: EROFS everywhere a read-only mount gives it (expectation
+# recorded natively in a read-only bind mount, see --record-escape)
+make_ro_root "$esc/ro" "$GUEST"
+check readonly 0 '' '' -- --read-only --root="$esc/ro" "$esc/ro/hostile" readonly
+diff -u "$expected_ro" "$out" || { echo "FAIL readonly: output differs from the native run's"; fail=1; }
+[ "$(cat "$esc/ro/file")" = data ] && [ ! -e "$esc/ro/new" ] && [ -d "$esc/ro/dir" ] ||
+    { echo "FAIL readonly: the file system changed"; fail=1; }
+
+# escape (make_escape_root above)
 before=$(cd "$esc" && ls -la secret && find . -path ./root -prune -o -print | sort)
 check escape 0 '' '' -- --root="$esc/root" "$esc/root/hostile" escape "$esc/secret"
 if ! diff -u "$expected_escape" "$out"; then

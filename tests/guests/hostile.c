@@ -10,9 +10,12 @@
  *   stack      unbounded recursion: the stack overflows -> SIGSEGV
  *   jump       call a function pointer into unmapped memory -> SIGSEGV
  *   ud         execute an undefined instruction -> SIGILL
+ *   readonly   every write path under --read-only is EROFS
+ *   rlimits    RLIMIT_NOFILE and RLIMIT_STACK as Linux enforces them
  *   escape M   reach the host file M from inside --root: .., symlinks,
  *              /proc magic links, *at, exec, writes (hostile.sh's root)
  */
+#define _GNU_SOURCE /* dup3 */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,6 +45,7 @@ static const char *ename(int e)
     case EMFILE: return "EMFILE";
     case EINVAL: return "EINVAL";
     case EPERM: return "EPERM";
+    case ENOSYS: return "ENOSYS";
     default: return strerror(e);
     }
 }
@@ -230,6 +235,108 @@ static int escape(const char *marker)
     return 0;
 }
 
+/* rlimits: RLIMIT_NOFILE bounds the descriptors (EMFILE, EBADF/EINVAL
+ * past it), setrlimit's rules, RLIMIT_STACK's soft value bounds the stack
+ * (a child recursing in 4 KiB frames gets SIGSEGV within it). */
+static volatile int *depth;
+static int frame(int n)
+{
+    char pad[4000];
+    memset(pad, n, sizeof pad);
+    *depth = n;
+    return frame(n + 1) + pad[n % 4000];
+}
+
+static void show_lim(const char *what, int res)
+{
+    struct rlimit rl;
+    getrlimit(res, &rl);
+    printf("%s: %llu %llu\n", what, (unsigned long long)rl.rlim_cur,
+           (unsigned long long)rl.rlim_max);
+}
+
+static int rlimits(void)
+{
+    struct rlimit rl = {64, 64};
+    printf("setrlimit NOFILE 64/64: %s\n",
+           setrlimit(RLIMIT_NOFILE, &rl) == 0 ? "ok" : ename(errno));
+    show_lim("getrlimit NOFILE", RLIMIT_NOFILE);
+    int last = -1, fd;
+    while ((fd = open("/", O_RDONLY)) >= 0)
+        last = fd;
+    printf("open until it fails: last fd %d, then %s\n", last, ename(errno));
+    int p[2];
+    printf("dup: %s, pipe: %s\n", dup(0) < 0 ? ename(errno) : "ok",
+           pipe(p) < 0 ? ename(errno) : "ok");
+    close(last);
+    printf("dup2(0, 64): %s\n", dup2(0, 64) < 0 ? ename(errno) : "ok");
+    printf("dup2(0, 63): %d\n", dup2(0, 63));
+    printf("dup3(0, 64, 0): %s\n", dup3(0, 64, 0) < 0 ? ename(errno) : "ok");
+    printf("fcntl(F_DUPFD, 64): %s\n", fcntl(0, F_DUPFD, 64) < 0 ? ename(errno) : "ok");
+    rl = (struct rlimit){65, 64};
+    printf("soft above hard: %s\n", setrlimit(RLIMIT_NOFILE, &rl) < 0 ? ename(errno) : "ok");
+    rl = (struct rlimit){64, 1U << 30};
+    printf("hard above nr_open: %s\n", setrlimit(RLIMIT_NOFILE, &rl) < 0 ? ename(errno) : "ok");
+    rl = (struct rlimit){32, 48};
+    printf("lower both: %s\n", setrlimit(RLIMIT_NOFILE, &rl) < 0 ? ename(errno) : "ok");
+    show_lim("getrlimit NOFILE", RLIMIT_NOFILE);
+    rl = (struct rlimit){100, RLIM_INFINITY};
+    printf("setrlimit CPU 100: %s\n", setrlimit(RLIMIT_CPU, &rl) < 0 ? ename(errno) : "ok");
+    show_lim("getrlimit CPU", RLIMIT_CPU);
+
+    depth = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    pid_t c = fork();
+    if (c == 0) {
+        rl = (struct rlimit){256 << 10, RLIM_INFINITY};
+        setrlimit(RLIMIT_STACK, &rl);
+        return frame(0);
+    }
+    int st = 0;
+    waitpid(c, &st, 0);
+    printf("child with RLIMIT_STACK 256 KiB: %s, frames within the limit: %s\n",
+           WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV ? "SIGSEGV" : "?",
+           *depth > 16 && *depth < 64 ? "yes" : "no");
+    return 0;
+}
+
+/* readonly: every write path of a read-only file system (hostile.sh's
+ * root: /file, /dir/, /dev/null), run under --read-only and natively in a
+ * read-only bind mount. */
+static void ro(const char *what, int r)
+{
+    printf("%s: %s\n", what, r >= 0 ? "ok" : ename(errno));
+    if (r > 2 && strncmp(what, "open", 4) == 0) close(r);
+}
+
+static int readonly(void)
+{
+    ro("open O_RDONLY", open("/file", O_RDONLY));
+    ro("open O_WRONLY", open("/file", O_WRONLY));
+    ro("open O_RDWR", open("/file", O_RDWR));
+    ro("open O_TRUNC", open("/file", O_RDONLY | O_TRUNC));
+    ro("open O_APPEND", open("/file", O_WRONLY | O_APPEND));
+    ro("open O_CREAT new", open("/new", O_WRONLY | O_CREAT, 0644));
+    ro("open O_CREAT existing", open("/file", O_RDONLY | O_CREAT, 0644));
+    ro("open O_CREAT|O_EXCL existing", open("/file", O_WRONLY | O_CREAT | O_EXCL, 0644));
+    ro("open O_CREAT in missing dir", open("/nodir/new", O_WRONLY | O_CREAT, 0644));
+    ro("open dir O_RDWR", open("/dir", O_RDWR));
+    ro("open /dev/null O_WRONLY", open("/dev/null", O_WRONLY));
+    ro("mkdir new", mkdir("/newdir", 0755));
+    ro("mkdir existing", mkdir("/dir", 0755));
+    ro("unlink", unlink("/file"));
+    ro("unlink missing", unlink("/missing"));
+    ro("rmdir", rmdir("/dir"));
+    ro("rename", rename("/file", "/renamed"));
+    ro("rename missing", rename("/missing", "/renamed"));
+    ro("access W_OK", access("/file", W_OK));
+    ro("access R_OK", access("/file", R_OK));
+    int fd = open("/file", O_RDONLY);
+    ro("ftruncate O_RDONLY fd", ftruncate(fd, 0));
+    close(fd);
+    ro("write to stdout", (int)write(1, "", 0));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -256,7 +363,11 @@ int main(int argc, char **argv)
 #endif
         return 0;
     }
+    if (!strcmp(m, "rlimits")) return rlimits();
+    if (!strcmp(m, "readonly")) return readonly();
     if (!strcmp(m, "escape")) return escape(argc > 2 ? argv[2] : "/nonexistent");
-    fprintf(stderr, "usage: hostile forkbomb|threads N|mmap64g|loop|stack|jump|ud|escape\n");
+    fprintf(
+        stderr,
+        "usage: hostile forkbomb|threads N|mmap64g|loop|stack|jump|ud|rlimits|readonly|escape M\n");
     return 2;
 }
