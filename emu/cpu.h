@@ -38,6 +38,9 @@ enum cpu_stop_kind {
                          * cpu_debug); PC at the next instruction to run */
 };
 
+/* cpu_ops.run's max_blocks for a run that counts no blocks. */
+#define CPU_RUN_UNCOUNTED 0
+
 /* What a debugger (the gdb stub) asks of the next run() calls: stop before
  * an instruction at one of the bp addresses, or (step) before the second
  * instruction of the run. Nothing is written into guest memory. */
@@ -76,8 +79,13 @@ struct cpu_ops {
     /* child->cpu := a copy of parent's registers, in child->mm's engine. */
     int (*ctx_clone)(struct task *parent, struct task *child);
     /* Run t from its PC for at most max_blocks basic blocks. 0, or
-     * -LX_E* if the engine itself failed (stop->what says why). */
+     * -LX_E* if the engine itself failed (stop->what says why). With
+     * max_blocks == CPU_RUN_UNCOUNTED (backends with run_uncounted only):
+     * run until a syscall, fault or debug stop, never SLICE_END, and
+     * stop->blocks is 0: nobody needs the count, so the backend may stop
+     * counting (Unicorn: drop its per-block hook). */
     int (*run)(struct task *t, u64 max_blocks, struct cpu_stop *stop);
+    bool run_uncounted;
     u64 (*get_reg)(struct task *t, enum cpu_reg r);
     void (*set_reg)(struct task *t, enum cpu_reg r, u64 v);
     /* Every user register of t <-> struct km_regs (kernel-model/regs.h),

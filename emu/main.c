@@ -55,6 +55,7 @@ struct main_opts {
     u64 max_tasks, max_memory, max_insns; /* 0: no limit */
     double timeout;                       /* --timeout seconds; 0: none */
     bool read_only;                       /* --read-only */
+    bool no_preempt;                      /* --no-preempt */
 };
 
 #define DEFAULT_MAX_TASKS 4096
@@ -83,6 +84,9 @@ static void usage_print(FILE *f)
           "      --events=FILE   every model event as JSON Lines to FILE ('-' = stdout);\n"
           "                      see docs/events.md\n"
           "      --slice=N       basic blocks per time slice (default 20000)\n"
+          "      --no-preempt    never end a slice by blocks: a task runs until it\n"
+          "                      blocks, yields or exits (spin-waits on another task\n"
+          "                      never end); virtual time moves only at syscalls\n"
           "      --perfetto=FILE write the run as a Chrome/Perfetto JSON trace (a track\n"
           "                      per task, syscall/blocked slices, signal/wake arrows)\n"
           "      --viz[=exit]    open the viewer and follow the run as it goes (the guest\n"
@@ -152,7 +156,8 @@ enum {
     OPT_MAX_MEMORY,
     OPT_TIMEOUT,
     OPT_MAX_INSNS,
-    OPT_READ_ONLY
+    OPT_READ_ONLY,
+    OPT_NO_PREEMPT
 };
 
 /* BYTES with an optional K, M, G or T suffix (powers of 1024). */
@@ -196,6 +201,7 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"max-insns", required_argument, NULL, OPT_MAX_INSNS},
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
+        {"no-preempt", no_argument, NULL, OPT_NO_PREEMPT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -234,6 +240,7 @@ static int opts_parse(int argc, char **argv, struct main_opts *o, int *first)
             break;
         }
         case OPT_READ_ONLY: o->read_only = true; break;
+        case OPT_NO_PREEMPT: o->no_preempt = true; break;
         case OPT_SEED:
             if (!parse_u64(optarg, &o->seed)) return usage_error("invalid --seed '%s'", optarg);
             break;
@@ -443,6 +450,7 @@ static int main_run(const struct main_opts *o, char **argv)
     runloop_host_init(&host, k); /* the CPU hooks; before km_init */
     km_init(k, &kopt, &host);
     runloop_set_limits(o->timeout, o->max_insns);
+    runloop_set_preempt(!o->no_preempt);
 
     struct sink_file trace = {0}, events = {0};
     struct viz_sinks vz = {.perfetto = o->perfetto, .feed = o->feed};

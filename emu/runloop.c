@@ -31,6 +31,18 @@ void runloop_set_limits(double timeout_s, u64 max_blocks)
     limits.max_blocks = max_blocks;
 }
 
+static bool runloop_preempt = true;
+
+void runloop_set_preempt(bool on)
+{
+    runloop_preempt = on;
+}
+
+/* Virtual time charged per stop (syscall, fault) of an uncounted run, in
+ * basic blocks: time still moves for a task that runs alone and polls a
+ * clock, as if each syscall took that many blocks. */
+#define UNCOUNTED_STOP_BLOCKS 100
+
 /* The limit the run has reached: a message for stderr, or NULL. */
 static const char *limit_reached(void)
 {
@@ -262,12 +274,34 @@ int runloop_start(struct km *k, const char *host_path, const char *execfn, char 
 
 /* --- the loop ------------------------------------------------------------ */
 
+/* May t's next run go uncounted (CPU_RUN_UNCOUNTED)? Only when no block
+ * count is needed: no --max-insns or --timeout (checked between slices), no
+ * debugger, and t runs alone (km_sched_alone: no other task to preempt it
+ * for, no timer to fire) or preemption is off. The choice depends on model
+ * state only, so a run stays deterministic. */
+static bool run_uncounted(struct km *k, struct task *t, const struct cpu_ops *cpu)
+{
+    if (!cpu->run_uncounted || runloop_dbg || limits.max_blocks || limits.timeout_s > 0)
+        return false;
+    return !runloop_preempt || km_sched_alone(k, t);
+}
+
+static u64 slice_budget(struct km *k)
+{
+    u64 budget = km_sched_slice(k);
+    if (budget == 0) budget = 1;
+    if (limits.max_blocks && budget > limits.max_blocks - limits.blocks)
+        budget = limits.max_blocks - limits.blocks;
+    return budget;
+}
+
 /* Runs t for one slice: until it blocks, leaves RUNNABLE, faults fatally,
- * the model asks for a reschedule or the block budget is used up. Every
- * return to guest code goes through km_return_to_user (km.h): it writes
- * a syscall's result (unless the syscall is restarted) and delivers
- * pending signals, after which t may be dead or stopped. entered: that
- * was just done for t (a resumed syscall), so the slice starts directly. */
+ * the model asks for a reschedule or the block budget is used up (an
+ * uncounted slice has none until another task can run). Every return to
+ * guest code goes through km_return_to_user (km.h): it writes a syscall's
+ * result (unless the syscall is restarted) and delivers pending signals,
+ * after which t may be dead or stopped. entered: that was just done for t
+ * (a resumed syscall), so the slice starts directly. */
 static void run_slice(struct km *k, struct task *t, bool entered)
 {
     const struct cpu_ops *cpu = cpu_for(t->abi);
@@ -275,18 +309,20 @@ static void run_slice(struct km *k, struct task *t, bool entered)
         km_return_to_user(k, t, KM_NORET);
         if (!km_task_can_run(k, t)) return;
     }
-    u64 budget = km_sched_slice(k);
-    if (budget == 0) budget = 1;
-    if (limits.max_blocks && budget > limits.max_blocks - limits.blocks)
-        budget = limits.max_blocks - limits.blocks;
+    bool uncounted = run_uncounted(k, t, cpu);
+    u64 budget = uncounted ? 0 : slice_budget(k);
     const struct runloop_debugger *dbg = runloop_dbg;
-    while (budget > 0) {
+    while (uncounted || budget > 0) {
         struct cpu_stop s;
         if (dbg && cpu->set_debug) cpu->set_debug(dbg->prepare(dbg->ctx, t));
-        cpu->run(t, budget, &s);
-        km_account(k, t, s.blocks);
-        limits.blocks += s.blocks;
-        budget -= s.blocks < budget ? s.blocks : budget;
+        cpu->run(t, uncounted ? CPU_RUN_UNCOUNTED : budget, &s);
+        if (uncounted) {
+            km_account(k, t, UNCOUNTED_STOP_BLOCKS);
+        } else {
+            km_account(k, t, s.blocks);
+            limits.blocks += s.blocks;
+            budget -= s.blocks < budget ? s.blocks : budget;
+        }
         if (s.kind == CPU_STOP_SLICE_END) return;
         if (s.kind == CPU_STOP_DEBUG) {
             dbg->stop(dbg->ctx, t, RL_DBG_TRAP, 0);
@@ -311,6 +347,12 @@ static void run_slice(struct km *k, struct task *t, bool entered)
         if (!km_task_can_run(k, t) || k->need_resched) {
             k->need_resched = false;
             return;
+        }
+        /* The syscall woke or made another task, or armed a timer: the
+         * rest of the slice is counted. */
+        if (uncounted && !run_uncounted(k, t, cpu)) {
+            uncounted = false;
+            budget = slice_budget(k);
         }
     }
 }

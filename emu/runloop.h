@@ -30,6 +30,13 @@ int runloop_run(struct km *k);
  * run stops with a message on stderr and runloop_run returns 124. */
 void runloop_set_limits(double timeout_s, u64 max_blocks);
 
+/* Preemption (default on): a slice ends after a seeded number of basic
+ * blocks whenever another task could run or a timer is armed; a task that
+ * runs alone is not counted (see run_slice). Off (--no-preempt): no task is
+ * ever cut by blocks, tasks change only when one blocks, yields or exits
+ * (spin-waits on another task never end). */
+void runloop_set_preempt(bool on);
+
 /* The CPU backend that runs guests of abi (NULL: none), for --step and
  * the gdb stub, which read registers and disassemble through it. */
 struct cpu_ops;

@@ -377,6 +377,14 @@ struct task *km_sched_next(struct km *k)
     }
 }
 
+bool km_sched_alone(const struct km *k, const struct task *t)
+{
+    if (!task_can_run(k, t) || sched_next_deadline(k)) return false;
+    for (const struct task *o = k->tasks; o; o = o->all_next)
+        if (o != t && task_can_run(k, o)) return false;
+    return true;
+}
+
 u64 km_sched_slice(struct km *k)
 {
     u64 base = k->opt.slice_blocks;

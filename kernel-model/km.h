@@ -292,7 +292,11 @@ bool km_task_can_run(const struct km *k, const struct task *t);
  * Advances the virtual clock to the next timer when nothing can run.
  * NULL when no runnable task is left (see km_all_exited / deadlock). */
 struct task *km_sched_next(struct km *k);
-u64 km_sched_slice(struct km *k);                          /* basic blocks for the next slice */
+u64 km_sched_slice(struct km *k); /* basic blocks for the next slice */
+/* t is the only task that can run and no timer (sleep or wait deadline,
+ * alarm) is armed: until t itself changes that with a syscall, nothing but
+ * t can happen, so its slice need not be cut by blocks (emu/runloop.c). */
+bool km_sched_alone(const struct km *k, const struct task *t);
 void km_account(struct km *k, struct task *t, u64 blocks); /* time advances */
 bool km_all_exited(const struct km *k);                    /* no guest task left alive */
 
