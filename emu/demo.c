@@ -4,13 +4,22 @@
  * runs one as `clonemu run` would (exec of this same binary). Sample
  * binaries are found next to the clonemu binary (a build tree:
  * samples/ARCH/NAME) or under the install prefix
- * (libexec/clonemu/samples/ARCH/NAME). */
+ * (libexec/clonemu/samples/ARCH/NAME). A sample runs confined
+ * (docs/hardening.md): its own copy in a scratch root (bin/NAME, an empty
+ * tmp/, dev/null), `clonemu run --root=SCRATCH`, the scratch removed
+ * afterwards. */
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "emu/commands.h"
@@ -64,6 +73,9 @@ static void demo_usage(FILE *f)
           "\n"
           "Samples are looked up next to the clonemu binary (samples/ARCH/NAME in a\n"
           "build tree), then under the install prefix (libexec/clonemu/samples).\n"
+          "A sample runs confined: a copy of it in a scratch root (bin/NAME, an\n"
+          "empty tmp/ and dev/null, under $TMPDIR or /tmp), 'clonemu run\n"
+          "--root=SCRATCH', the scratch removed afterwards.\n"
           "\n"
           "Exit status: as 'clonemu run' (the sample's); 2 for bad usage or an unknown\n"
           "NAME; 127 if the sample was not built for ARCH.\n"
@@ -155,6 +167,97 @@ static int demo_list(void)
     return 0;
 }
 
+/* Copy the sample to dst (mode 0755). 0 or -1 with errno. */
+static int demo_copy(const char *src, const char *dst)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+    if (in >= 0) out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+    char buf[1 << 16];
+    ssize_t n;
+    while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n) break;
+    if (out >= 0 && n == 0) rc = 0;
+    int e = errno;
+    if (in >= 0) close(in);
+    if (out >= 0 && close(out) < 0) rc = -1;
+    errno = e;
+    return rc;
+}
+
+static int demo_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* The scratch root: dir/bin/NAME (a copy of path) and dir/tmp. The
+ * guest path of the copy into guest_path. 0, or 1 with a message. */
+static int demo_scratch(const char *path, const char *name, char *dir, char *copy, size_t n)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, n, "%s/clonemu-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "clonemu demo: cannot make a scratch root in %s: %s\n",
+                tmp && *tmp ? tmp : "/tmp", strerror(errno));
+        return 1;
+    }
+    char sub[PATH_MAX + 16];
+    snprintf(sub, sizeof sub, "%s/bin", dir);
+    int rc = mkdir(sub, 0755);
+    snprintf(sub, sizeof sub, "%s/tmp", dir);
+    if (rc == 0) rc = mkdir(sub, 01777);
+    snprintf(sub, sizeof sub, "%s/dev", dir);
+    if (rc == 0) rc = mkdir(sub, 0755);
+    /* /dev/null: the device if we may make one (root), else an empty
+     * file (reads see EOF, writes stay in the scratch) */
+    snprintf(sub, sizeof sub, "%s/dev/null", dir);
+    if (rc == 0 && mknod(sub, S_IFCHR | 0666, makedev(1, 3)) < 0) rc = demo_copy("/dev/null", sub);
+    size_t dl = strlen(dir), nl = strlen(name);
+    if (rc == 0 && dl + 5 + nl + 1 > n) {
+        errno = ENAMETOOLONG;
+        rc = -1;
+    } else {
+        memcpy(copy, dir, dl);
+        memcpy(copy + dl, "/bin/", 5);
+        memcpy(copy + dl + 5, name, nl + 1);
+    }
+    if (rc == 0) rc = demo_copy(path, copy);
+    if (rc < 0) {
+        fprintf(stderr, "clonemu demo: cannot copy %s into %s: %s\n", path, dir, strerror(errno));
+        nftw(dir, demo_rm, 16, FTW_DEPTH | FTW_PHYS);
+        return 1;
+    }
+    return 0;
+}
+
+/* Run args (clonemu run ...) in a child, wait, remove the scratch root;
+ * the exit status is the run's (128+N for a signal). */
+static int demo_spawn(char **args, const char *dir)
+{
+    fflush(NULL);
+    struct sigaction ign = {.sa_handler = SIG_IGN}, oint, oquit;
+    sigaction(SIGINT, &ign, &oint); /* as system(3): ^C is the run's */
+    sigaction(SIGQUIT, &ign, &oquit);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sigaction(SIGINT, &oint, NULL);
+        sigaction(SIGQUIT, &oquit, NULL);
+        execv("/proc/self/exe", args);
+        fprintf(stderr, "clonemu demo: cannot run clonemu: %s\n", strerror(errno));
+        _exit(127);
+    }
+    int st = 0, rc = 1;
+    if (pid < 0)
+        fprintf(stderr, "clonemu demo: fork: %s\n", strerror(errno));
+    else if (waitpid(pid, &st, 0) == pid)
+        rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    sigaction(SIGINT, &oint, NULL);
+    sigaction(SIGQUIT, &oquit, NULL);
+    nftw(dir, demo_rm, 16, FTW_DEPTH | FTW_PHYS);
+    return rc;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     const char *arch = NULL, *name = NULL;
@@ -196,16 +299,17 @@ int cmd_demo(int argc, char **argv)
         fprintf(stderr, "clonemu demo: %s was not built for %s\n", d->name, arch);
         return 127;
     }
+    char dir[PATH_MAX], copy[PATH_MAX], rootopt[PATH_MAX + 8];
+    if (demo_scratch(path, d->name, dir, copy, sizeof dir)) return 1;
+    snprintf(rootopt, sizeof rootopt, "--root=%s", dir);
     char *args[40];
     int n = 0;
     args[n++] = (char *)"clonemu";
     args[n++] = (char *)"run";
+    args[n++] = rootopt;
     for (int i = 0; i < npass; i++)
         args[n++] = pass[i];
-    args[n++] = path;
+    args[n++] = copy;
     args[n] = NULL;
-    fflush(NULL);
-    execv("/proc/self/exe", args);
-    fprintf(stderr, "clonemu demo: cannot run %s: %s\n", path, strerror(errno));
-    return 1;
+    return demo_spawn(args, dir);
 }

@@ -35,6 +35,18 @@ if "$CLONEMU" demo 2>/dev/null | grep -A1 '^  fork-tree ' | grep -q ia64lite; th
     rc=$?
     [ $rc = 6 ] || { echo "FAIL: clonemu demo fork-tree exits $rc, not 6"; fail=1; }
 fi
+# confined to a scratch root (docs/hardening.md): the sample's exe is its
+# copy's guest path /bin/NAME, it sees the scratch's /tmp and /dev/null, and
+# the scratch is gone afterwards
+scratch=$(mktemp -d)
+out=$(TMPDIR=$scratch "$CLONEMU" demo exec_cloexec --trace 2>&1) &&
+    printf '%s\n' "$out" | grep -q ' exec path=/bin/exec_cloexec ' ||
+    { echo "FAIL: clonemu demo exec_cloexec is not confined: $out"; fail=1; }
+out=$(TMPDIR=$scratch "$CLONEMU" demo clone_fs_files 2>&1) &&
+    printf '%s\n' "$out" | grep -q 'parent_sees_child_fd=1' ||
+    { echo "FAIL: clonemu demo clone_fs_files: $out"; fail=1; }
+[ -z "$(ls -A "$scratch")" ] || { echo "FAIL: the scratch root was left: $(ls "$scratch")"; fail=1; }
+rm -rf "$scratch"
 "$CLONEMU" demo no_such_sample >/dev/null 2>&1
 [ $? = 2 ] || { echo "FAIL: an unknown NAME is not bad usage"; fail=1; }
 "$CLONEMU" demo pthreads_counter --arch=m68k >/dev/null 2>&1
