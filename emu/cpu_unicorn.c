@@ -67,7 +67,7 @@ struct uarch {
     bool (*classify)(u32 intno, struct trap_class *out);
     /* After a syscall trap, before the model runs (x86-64 rcx/r11;
      * s390x: step PC past the svc). */
-    void (*syscall_entry)(uc_engine *uc);
+    u64 (*syscall_entry)(uc_engine *uc, u64 pc); /* returns the PC to resume at */
     /* Optional: the syscall number when it is not simply nr_reg (s390x:
      * the svc immediate at pc, or r1 when it is 0). pc: the trap's PC. */
     u64 (*syscall_nr)(uc_engine *uc, u64 pc, u64 nr_reg_value);
@@ -687,13 +687,16 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
     } else if (e->trapped && e->trap.kind == TRAP_SYSCALL) {
         s->kind = CPU_STOP_SYSCALL;
         u64 nr = 0;
-        uc_reg_read(e->uc, e->ua->nr_reg, &nr);
+        int ids[7] = {e->ua->nr_reg}; /* one batch: the number and the arguments */
+        void *vals[7] = {&nr};
+        for (int i = 0; i < 6; i++) {
+            ids[i + 1] = e->ua->arg_reg[i];
+            vals[i + 1] = &s->args[i];
+        }
+        uc_reg_read_batch(e->uc, ids, vals, 7);
         if (e->ua->syscall_nr) nr = e->ua->syscall_nr(e->uc, s->pc, nr);
-        e->ua->syscall_entry(e->uc);
-        uc_reg_read(e->uc, e->ua->reg[CPU_REG_PC], &s->pc);
+        s->pc = e->ua->syscall_entry(e->uc, s->pc);
         s->nr = (u32)nr;
-        for (int i = 0; i < 6; i++)
-            uc_reg_read(e->uc, e->ua->arg_reg[i], &s->args[i]);
         c->orig_arg0 = s->args[0];
     } else if (e->trapped) {
         if (e->ua->fault_refine && !refined) e->ua->fault_refine(e, &e->trap);
