@@ -30,13 +30,15 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-timeout 60 "$clonemu" run "$bin" "${args[@]}" < /dev/null > "$tmp/out" 2> "$tmp/err"
+# CLONEMU_TIMEOUT_SCALE: slower runs (tests/valgrind/memcheck.sh sets it)
+limit=$((60 * ${CLONEMU_TIMEOUT_SCALE:-1}))
+timeout $limit "$clonemu" run "$bin" "${args[@]}" < /dev/null > "$tmp/out" 2> "$tmp/err"
 status=$?
 want_status=$(tr -d ' \n' < "$exp_status")
 
 ok=1
 if [ "$status" -eq 124 ]; then
-    echo "$name: TIMEOUT after 60 s" >&2
+    echo "$name: TIMEOUT after $limit s" >&2
     ok=0
 fi
 if ! diff -u --label "expected ($exp_out)" --label "clonemu" "$exp_out" "$tmp/out"; then

@@ -11,7 +11,7 @@ name=$(basename "$bin")
 [ -x "$bin" ] || { echo "$name: missing $bin (build first)" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-timeout 60 "$clonemu" run "$@" "$bin" < /dev/null > "$tmp/out" 2> "$tmp/err"
+timeout $((60 * ${CLONEMU_TIMEOUT_SCALE:-1})) "$clonemu" run "$@" "$bin" < /dev/null > "$tmp/out" 2> "$tmp/err"
 status=$?
 ok=1
 if [ "$status" != "$want_status" ]; then
