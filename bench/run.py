@@ -184,7 +184,8 @@ def main():
                 ("live-procs", "scale_procs", a.scale_procs)]
         for name, binary, count in plan:
             for arch in arches:
-                for rn, pre in runners(arch, a.clonemu, []):
+                # no task limit: the default --max-tasks (4096) would stop 10,000 threads
+                for rn, pre in runners(arch, a.clonemu, ["--max-tasks=0"]):
                     if rn != "clonemu" and arch != "x86_64":
                         continue
                     exe = os.path.join(a.bindir, arch, binary)

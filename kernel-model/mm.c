@@ -17,6 +17,7 @@
 #include "kernel-model/mm.h"
 #include "kernel-model/mm_advise.h"
 #include "kernel-model/mm_file.h"
+#include "kernel-model/mm_index.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,16 +145,28 @@ static void obs_protect(struct mm *mm, u64 start, u64 len, int prot)
 
 const struct vma *mm_find_vma(const struct mm *mm, u64 addr)
 {
-    for (const struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
-        if (addr < v->end) return v;
-    return NULL;
+    const struct vma *v = mm_idx_first_after(mm, addr);
+    return v && v->start <= addr ? v : NULL;
 }
 
 static struct vma *find_vma_mut(struct mm *mm, u64 addr)
 {
-    for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
-        if (addr < v->end) return v;
-    return NULL;
+    struct vma *v = mm_idx_first_after(mm, addr);
+    return v && v->start <= addr ? v : NULL;
+}
+
+/* The list changed: the index is stale, and [lo, hi] may hold vmas that
+ * can merge again (mm_merge). */
+static void merge_window(struct mm *mm, u64 lo, u64 hi)
+{
+    if (mm->mw_lo > lo) mm->mw_lo = lo;
+    if (mm->mw_hi < hi) mm->mw_hi = hi;
+}
+
+static void list_changed(struct mm *mm, u64 lo, u64 hi)
+{
+    mm->idx_dirty = true;
+    merge_window(mm, lo, hi);
 }
 
 static void vma_set_name(struct vma *v, const char *name)
@@ -176,29 +189,29 @@ static struct vma *vma_new(u64 start, u64 end, int prot, int flags, struct mm_ba
     return v;
 }
 
+/* v's range must be free. */
 static void vma_insert(struct mm *mm, struct vma *v)
 {
-    struct vma **pp = &mm->vmas;
-    while (*pp && (*pp)->start < v->start)
-        pp = &(*pp)->next;
+    struct vma **pp = mm_idx_link(mm, v->start);
     v->next = *pp;
     *pp = v;
+    list_changed(mm, v->start, v->end);
 }
 
 static void vma_unlink(struct mm *mm, struct vma *v)
 {
-    struct vma **pp = &mm->vmas;
-    while (*pp && *pp != v)
-        pp = &(*pp)->next;
-    if (!*pp) mm_die("vma not in its mm");
+    struct vma **pp = mm_idx_link(mm, v->start);
+    if (*pp != v) mm_die("vma not in its mm");
     *pp = v->next;
     v->next = NULL;
+    list_changed(mm, v->start, v->end);
 }
 
 /* Split v at `at` (v->start < at < v->end): v keeps [start, at), the new
  * vma after it views the rest of the same backing. Invisible to observers. */
-static void vma_split(struct vma *v, u64 at)
+static void vma_split(struct mm *mm, struct vma *v, u64 at)
 {
+    list_changed(mm, at, at);
     struct vma *n = vma_new(at, v->end, v->prot, v->flags, backing_get(v->backing),
                             v->offset + (at - v->start), v->name);
     v->end = at;
@@ -209,19 +222,18 @@ static void vma_split(struct vma *v, u64 at)
 /* Make start and end vma boundaries (where they fall inside a vma). */
 static void range_split(struct mm *mm, u64 start, u64 end)
 {
-    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+    for (struct vma *v = mm_idx_first_after(mm, start); v && v->start < end; v = v->next) {
         if (v->start < start && start < v->end)
-            vma_split(v, start);
+            vma_split(mm, v, start);
         else if (v->start < end && end < v->end)
-            vma_split(v, end);
+            vma_split(mm, v, end);
     }
 }
 
 static bool range_is_free(const struct mm *mm, u64 start, u64 end)
 {
-    for (const struct vma *v = mm->vmas; v && v->start < end; v = v->next)
-        if (v->end > start) return false;
-    return true;
+    const struct vma *v = mm_idx_first_after(mm, start);
+    return !v || v->start >= end;
 }
 
 /* Every page of [start, end) is mapped. */
@@ -243,11 +255,17 @@ static bool vma_can_merge(const struct vma *a, const struct vma *b)
 }
 
 /* Re-join neighbours split earlier (e.g. glibc's arena: PROT_NONE reserve,
- * then mprotect RW piece by piece). Invisible to observers. */
+ * then mprotect RW piece by piece), around what changed since the last
+ * call (list_changed). Invisible to observers. */
 static void mm_merge(struct mm *mm)
 {
-    struct vma *v = mm->vmas;
-    while (v && v->next) {
+    if (mm->mw_lo > mm->mw_hi) return;
+    u64 hi = mm->mw_hi;
+    size_t i = mm_idx_lower(mm, mm->mw_lo);
+    mm->mw_lo = UINT64_MAX;
+    mm->mw_hi = 0;
+    struct vma *v = i ? mm->idx[i - 1] : mm->vmas;
+    while (v && v->next && v->start <= hi) {
         struct vma *n = v->next;
         if (!vma_can_merge(v, n)) {
             v = n;
@@ -255,6 +273,7 @@ static void mm_merge(struct mm *mm)
         }
         v->end = n->end;
         v->next = n->next;
+        mm->idx_dirty = true;
         backing_put(n->backing); /* v still holds a reference */
         free(n);
     }
@@ -265,7 +284,7 @@ static void mm_merge(struct mm *mm)
 static void range_remove(struct mm *mm, u64 start, u64 end)
 {
     range_split(mm, start, end);
-    struct vma **pp = &mm->vmas;
+    struct vma **pp = mm_idx_link(mm, start);
     while (*pp && (*pp)->start < end) {
         struct vma *v = *pp;
         if (v->start < start) {
@@ -273,6 +292,7 @@ static void range_remove(struct mm *mm, u64 start, u64 end)
             continue;
         }
         *pp = v->next;
+        list_changed(mm, v->start, v->end);
         obs_unmap(mm, v->start, v->end - v->start);
         backing_put(v->backing);
         free(v);
@@ -317,6 +337,7 @@ static int vma_grow_tail(struct mm *mm, struct vma *v, u64 new_end)
             b->host = p;
             b->len = new_len;
             v->end = new_end;
+            merge_window(mm, v->start, new_end);
             obs_map(mm, v);
             return 0;
         }
@@ -339,6 +360,8 @@ struct mm *mm_new(const struct mm_observer *obs, void *obs_ctx, bool big_endian,
     mm->mmap_base = mmap_base ? mmap_base : task_size;
     mm->obs = obs;
     mm->obs_ctx = obs_ctx;
+    mm->idx_dirty = true;
+    mm->mw_lo = UINT64_MAX;
     return mm;
 }
 
@@ -357,6 +380,7 @@ void mm_put(struct mm *mm)
     if (--mm->refs > 0) return;
     range_remove(mm, 0, UINT64_MAX);
     if (mm->obs && mm->obs->destroy) mm->obs->destroy(mm->obs_ctx, mm);
+    mm_idx_free(mm);
     free(mm);
 }
 
@@ -403,6 +427,7 @@ struct mm *mm_fork(struct mm *src, int new_id)
         struct vma *v = vma_new(s->start, s->end, s->prot, s->flags, b, off, s->name);
         *tail = v;
         tail = &v->next;
+        mm->idx_dirty = true; /* the observer may look v up */
         obs_map(mm, v);
     }
     return mm;
@@ -415,19 +440,16 @@ struct mm *mm_fork(struct mm *src, int new_id)
 static i64 choose_addr(const struct mm *mm, u64 len)
 {
     u64 top = mm->mmap_base < mm->task_size ? mm->mmap_base : mm->task_size;
-    u64 lo = MM_MIN_ADDR;
-    bool found = false;
-    u64 best = 0;
-    for (const struct vma *v = mm->vmas;; v = v->next) {
-        u64 gap_end = v && v->start < top ? v->start : top;
-        if (gap_end >= lo && gap_end - lo >= len) {
-            best = gap_end - len;
-            found = true;
-        }
-        if (!v || v->end >= top) break;
-        if (v->end > lo) lo = v->end;
+    /* from the top down: the first gap that fits is the highest */
+    size_t i = mm_idx_lower(mm, top);
+    if (i < mm->nidx && mm->idx[i]->start < top) top = mm->idx[i]->start;
+    for (;; i--) {
+        u64 lo = i ? mm->idx[i - 1]->end : MM_MIN_ADDR;
+        if (lo < MM_MIN_ADDR) lo = MM_MIN_ADDR;
+        if (top >= lo && top - lo >= len) return (i64)(top - len);
+        if (i == 0 || top < MM_MIN_ADDR) return -LX_ENOMEM;
+        if (mm->idx[i - 1]->start < top) top = mm->idx[i - 1]->start;
     }
-    return found ? (i64)best : -LX_ENOMEM;
 }
 
 /* The map type bits as the vma records them (so that MAP_POPULATE etc. do
@@ -520,6 +542,7 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, int prot)
     u64 end = addr + len;
     if (!range_is_mapped(mm, addr, end)) return -LX_ENOMEM;
     range_split(mm, addr, end);
+    merge_window(mm, addr, end);
     for (struct vma *v = find_vma_mut(mm, addr); v && v->start < end; v = v->next) {
         if (v->prot == prot) continue;
         v->prot = prot;
@@ -651,8 +674,8 @@ int mm_discard(struct mm *mm, u64 addr, u64 len)
     len = page_up_len(len);
     if (len == 0 || addr + len < addr) return -LX_EINVAL;
     u64 end = addr + len;
-    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
-        if (v->end <= addr || (v->flags & LX_MAP_SHARED)) continue;
+    for (struct vma *v = mm_idx_first_after(mm, addr); v && v->start < end; v = v->next) {
+        if (v->flags & LX_MAP_SHARED) continue;
         u64 s = v->start > addr ? v->start : addr, e = v->end < end ? v->end : end;
         discard_host(vma_host(v, s), e - s);
     }
@@ -680,9 +703,8 @@ i64 mm_map_stack(struct mm *mm, u64 top, u64 size, u64 limit, int prot, const ch
 
 int mm_expand_stack(struct mm *mm, u64 addr)
 {
-    struct vma *prev = NULL, *v = mm->vmas;
-    for (; v && v->end <= addr; v = v->next)
-        prev = v;
+    size_t i = mm_idx_lower(mm, addr);
+    struct vma *prev = i ? mm->idx[i - 1] : NULL, *v = i < mm->nidx ? mm->idx[i] : NULL;
     if (!v || v->start <= addr || !(v->flags & LX_MAP_GROWSDOWN)) return -LX_EFAULT;
     /* the limit: the backing's first byte (its size was the rlimit) */
     u64 lo = v->offset <= v->start ? v->start - v->offset : 0;

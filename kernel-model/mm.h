@@ -47,6 +47,12 @@ struct mm {
     const struct mm_observer *obs;
     void *obs_ctx;
     void *cpu_priv; /* the CPU backend's engine for this mm (opaque) */
+    /* mm_index.c: the vmas in address order for O(log n) lookups, stale
+     * while idx_dirty; [mw_lo, mw_hi]: where mm.c may merge vmas next. */
+    struct vma **idx;
+    size_t nidx, idx_alloc;
+    bool idx_dirty;
+    u64 mw_lo, mw_hi;
 };
 
 struct mm *mm_new(const struct mm_observer *obs, void *obs_ctx, bool big_endian, u64 task_size,

@@ -91,7 +91,7 @@ check threads-10000-limited 0 '^pthread_create failed: EAGAIN$' '' -- --max-task
 # Linux's default overcommit heuristic refuses one mapping larger than
 # RAM + swap; clonemu maps lazily (MAP_NORESERVE), as with overcommit=1,
 # unless --max-memory is given (docs/hardening.md). The engine maps only a
-# 2 MiB window around a touched page (emu/cpu_unicorn_mem.inc), so this is
+# 256 KiB window around a touched page (emu/cpu_unicorn_mem.inc), so this is
 # fast on every arch.
 check mmap64g-overcommit 0 '^mmap 64 GiB: mapped, first and last page touched: 1 2$' '' -- "$GUEST" mmap64g
 check mmap64g-max-memory 0 '^mmap 64 GiB: ENOMEM$' '' -- --max-memory=1G "$GUEST" mmap64g
