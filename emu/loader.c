@@ -38,6 +38,7 @@ struct elf {
     u16 type, phnum;
     u64 entry, phoff;
     const struct km_abi *abi;
+    u64 dev, ino; /* the file's, as the guest's stat shows them (maps) */
 };
 
 static int fail(char *err, size_t errsz, int rc, const char *fmt, ...)
@@ -78,6 +79,8 @@ static int file_read_via(const struct km_hostfs *fs, const char *path, u64 max, 
     int rc = fs->fstat(fs->ctx, h, &st);
     if (rc == 0 && (st.mode & LX_S_IFMT) != LX_S_IFREG)
         rc = fail(err, errsz, -LX_EACCES, "%s: not a regular file", path);
+    f->dev = st.dev;
+    f->ino = st.ino;
     u64 n = st.size < max ? st.size : max;
     if (st.size > MAX_ELF_SIZE) n = 0;
     f->data = rc == 0 ? malloc(n ? n : 1) : NULL;
@@ -108,6 +111,8 @@ static int file_read(const struct km_hostfs *via, const char *path, u64 max, str
     }
     u64 n = (u64)st.st_size < max ? (u64)st.st_size : max;
     if ((u64)st.st_size > MAX_ELF_SIZE) n = 0;
+    f->dev = (u64)st.st_dev;
+    f->ino = (u64)st.st_ino;
     f->data = malloc(n ? n : 1);
     f->size = 0;
     while (f->data && f->size < n) {
@@ -201,10 +206,11 @@ static int prot_of(u32 pf)
 }
 
 /* Maps one PT_LOAD at bias: anonymous private pages, file bytes poked in,
- * the rest (bss) zero. A first page shared with the previous segment
- * (*mapped_end) is not mapped twice; it gets both segments' permissions. */
+ * the rest (bss) zero; maps shows the pages holding file bytes as vf's.
+ * A first page shared with the previous segment (*mapped_end) is not
+ * mapped twice; it gets both segments' permissions. */
 static int elf_map_segment(struct mm *mm, const struct elf *f, const struct phdr *p, u64 bias,
-                           u64 *mapped_end)
+                           struct vma_file *vf, u64 *mapped_end)
 {
     u64 start = PAGE_DOWN(p->vaddr + bias), end = PAGE_UP(p->vaddr + bias + p->memsz);
     int prot = prot_of(p->flags);
@@ -218,6 +224,10 @@ static int elf_map_segment(struct mm *mm, const struct elf *f, const struct phdr
                             LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED,
                             prot & LX_PROT_EXEC ? "text" : "data");
         if (lx_is_err(r)) return (int)r;
+        u64 fend = PAGE_UP(p->vaddr + bias + p->filesz);
+        if (p->filesz && fend > start)
+            mm_set_file(mm, start, fend < end ? fend : end, vf,
+                        PAGE_DOWN(p->offset) + (start - PAGE_DOWN(p->vaddr + bias)));
     }
     if (end > *mapped_end) *mapped_end = end;
     int rc = p->filesz ? mm_poke(mm, p->vaddr + bias, f->data + p->offset, p->filesz) : 0;
@@ -249,7 +259,7 @@ static u64 elf_phdr_addr(const struct elf *f, u64 bias)
  * allocator puts its whole span, as load_elf_interp does. *bias and *end
  * (the highest mapped address) for the caller. */
 static int elf_map_image(struct mm *mm, const struct elf *f, const char *path, bool interp,
-                         u64 *bias, u64 *end, char *err, size_t errsz)
+                         struct vma_file *vf, u64 *bias, u64 *end, char *err, size_t errsz)
 {
     u64 lo = 0, hi = 0;
     int rc = elf_check_phdrs(f, path, &lo, &hi, err, errsz);
@@ -266,7 +276,7 @@ static int elf_map_image(struct mm *mm, const struct elf *f, const char *path, b
     for (int i = 0; i < f->phnum; i++) {
         struct phdr p = elf_phdr(f, i);
         if (p.type != PT_LOAD || p.memsz == 0) continue;
-        rc = elf_map_segment(mm, f, &p, *bias, &mapped_end);
+        rc = elf_map_segment(mm, f, &p, *bias, vf, &mapped_end);
         if (rc) return fail(err, errsz, rc, "%s: cannot map segment %d", path, i);
     }
     *end = hi + *bias;
@@ -277,7 +287,9 @@ static int elf_load_segments(struct mm *mm, const struct elf *f, const char *pat
                              struct loader_image *img, char *err, size_t errsz)
 {
     u64 bias = 0, end = 0;
-    int rc = elf_map_image(mm, f, path, false, &bias, &end, err, errsz);
+    struct vma_file *vf = vma_file_new(NULL, true, f->dev, f->ino); /* named by the exe path */
+    int rc = elf_map_image(mm, f, path, false, vf, &bias, &end, err, errsz);
+    vma_file_put(vf);
     if (rc) return rc;
     img->load_bias = bias;
     img->entry = img->prog_entry = f->entry + bias;
@@ -340,7 +352,11 @@ static int elf_load_interp(struct km *k, struct mm *mm, const struct elf *prog, 
         rc = fail(err, errsz, -LX_ENOEXEC, "%s: interpreter %s is not a %s shared object", path,
                   host, prog->abi->name);
     u64 bias = 0, end = 0;
-    if (rc == 0) rc = elf_map_image(mm, &f, host, true, &bias, &end, err, errsz);
+    if (rc == 0) {
+        struct vma_file *vf = vma_file_new(interp, false, f.dev, f.ino);
+        rc = elf_map_image(mm, &f, host, true, vf, &bias, &end, err, errsz);
+        vma_file_put(vf);
+    }
     if (rc == 0) {
         img->interp_base = bias;
         img->entry = f.entry + bias;

@@ -198,6 +198,13 @@ static void vma_insert(struct mm *mm, struct vma *v)
     list_changed(mm, v->start, v->end);
 }
 
+static void vma_free(struct vma *v)
+{
+    backing_put(v->backing);
+    vma_file_put(v->file);
+    free(v);
+}
+
 static void vma_unlink(struct mm *mm, struct vma *v)
 {
     struct vma **pp = mm_idx_link(mm, v->start);
@@ -214,6 +221,8 @@ static void vma_split(struct mm *mm, struct vma *v, u64 at)
     list_changed(mm, at, at);
     struct vma *n = vma_new(at, v->end, v->prot, v->flags, backing_get(v->backing),
                             v->offset + (at - v->start), v->name);
+    n->file = vma_file_get(v->file);
+    n->pgoff = v->pgoff + (at - v->start);
     v->end = at;
     n->next = v->next;
     v->next = n;
@@ -251,7 +260,7 @@ static bool vma_can_merge(const struct vma *a, const struct vma *b)
 {
     return a->end == b->start && a->backing == b->backing &&
            a->offset + (a->end - a->start) == b->offset && a->prot == b->prot &&
-           a->flags == b->flags && strcmp(a->name, b->name) == 0;
+           a->flags == b->flags && strcmp(a->name, b->name) == 0 && a->file == b->file;
 }
 
 /* Re-join neighbours split earlier (e.g. glibc's arena: PROT_NONE reserve,
@@ -274,8 +283,7 @@ static void mm_merge(struct mm *mm)
         v->end = n->end;
         v->next = n->next;
         mm->idx_dirty = true;
-        backing_put(n->backing); /* v still holds a reference */
-        free(n);
+        vma_free(n); /* v still holds a reference on the backing */
     }
 }
 
@@ -294,8 +302,7 @@ static void range_remove(struct mm *mm, u64 start, u64 end)
         *pp = v->next;
         list_changed(mm, v->start, v->end);
         obs_unmap(mm, v->start, v->end - v->start);
-        backing_put(v->backing);
-        free(v);
+        vma_free(v);
     }
 }
 
@@ -425,6 +432,8 @@ struct mm *mm_fork(struct mm *src, int new_id)
             copy_nonzero_pages(b->host + off, vma_host(s, s->start), len);
         }
         struct vma *v = vma_new(s->start, s->end, s->prot, s->flags, b, off, s->name);
+        v->file = vma_file_get(s->file);
+        v->pgoff = s->pgoff;
         *tail = v;
         tail = &v->next;
         mm->idx_dirty = true; /* the observer may look v up */
@@ -520,6 +529,18 @@ i64 mm_map_copy(struct mm *mm, u64 addr, u64 len, int prot, const void *src, siz
     if (srclen && mm_poke(mm, base + src_off_in_page, src, srclen) < 0)
         mm_die("map_copy: fresh mapping not writable");
     return r;
+}
+
+void mm_set_file(struct mm *mm, u64 start, u64 end, struct vma_file *f, u64 pgoff)
+{
+    range_split(mm, start, end);
+    merge_window(mm, start, end);
+    for (struct vma *v = mm_idx_first_after(mm, start); v && v->start < end; v = v->next) {
+        vma_file_put(v->file);
+        v->file = vma_file_get(f);
+        v->pgoff = pgoff + (v->start - start);
+    }
+    mm_merge(mm);
 }
 
 int mm_unmap(struct mm *mm, u64 addr, u64 len)

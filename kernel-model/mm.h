@@ -23,13 +23,24 @@ struct mm_observer {
 
 struct mm_backing; /* refcounted host memory; shared by MAP_SHARED mappings */
 
+/* The file a vma shows in /proc/PID/maps (mm_file.c): shared, refcounted,
+ * by the pieces of one mapping and by fork's copies of them. */
+struct vma_file {
+    int refs;
+    bool exe;     /* the program's own image: named by its mm's exe path */
+    u64 dev, ino; /* as stat(2) shows them to the guest */
+    char path[];  /* the guest path it was mapped by */
+};
+
 struct vma {
     u64 start, end; /* [start, end), page aligned */
     int prot;       /* LX_PROT_* */
     int flags;      /* LX_MAP_SHARED / LX_MAP_PRIVATE | LX_MAP_ANONYMOUS ... */
     struct mm_backing *backing;
-    u64 offset;    /* offset of start inside backing */
-    char name[24]; /* "[stack]", "[heap]", "text", ... for maps/trace */
+    u64 offset;            /* offset of start inside backing */
+    char name[24];         /* "[stack]", "[heap]", "text", ... for maps/trace */
+    struct vma_file *file; /* file-backed (maps): a reference, or NULL */
+    u64 pgoff;             /* file: the file offset of start */
     struct vma *next;
 };
 
@@ -91,5 +102,13 @@ i64 mm_read_str(struct mm *mm, u64 addr, char *dst, size_t max);
  * (prot checked as for read, and for write if want_write), else NULL. */
 u8 *mm_host_ptr(struct mm *mm, u64 addr, size_t len, bool want_write);
 const struct vma *mm_find_vma(const struct mm *mm, u64 addr);
+/* Label the vmas of [start, end) (split at its edges) as f's bytes from
+ * file offset pgoff on (each vma takes a reference), or anonymous (NULL). */
+void mm_set_file(struct mm *mm, u64 start, u64 end, struct vma_file *f, u64 pgoff);
+
+/* mm_file.c: a vma_file with one reference (path copied). */
+struct vma_file *vma_file_new(const char *path, bool exe, u64 dev, u64 ino);
+struct vma_file *vma_file_get(struct vma_file *f); /* NULL stays NULL */
+void vma_file_put(struct vma_file *f);
 
 #endif

@@ -131,6 +131,41 @@ static struct mf_entry *mf_shared(struct km *k, struct km_file *f, const struct 
     return e;
 }
 
+struct vma_file *vma_file_new(const char *path, bool exe, u64 dev, u64 ino)
+{
+    size_t n = strlen(path ? path : "") + 1;
+    struct vma_file *f = calloc(1, sizeof(*f) + n);
+    if (!f) abort();
+    f->refs = 1;
+    f->exe = exe;
+    f->dev = dev;
+    f->ino = ino;
+    memcpy(f->path, path ? path : "", n);
+    return f;
+}
+
+struct vma_file *vma_file_get(struct vma_file *f)
+{
+    if (f) f->refs++;
+    return f;
+}
+
+void vma_file_put(struct vma_file *f)
+{
+    if (f && --f->refs == 0) free(f);
+}
+
+/* /proc/PID/maps shows [a, a+len) as f's bytes from off on. */
+static i64 mf_label(struct mm *mm, i64 a, u64 len, const struct km_file *f,
+                    const struct lx_stat *st, u64 off)
+{
+    if (a < 0) return a;
+    struct vma_file *vf = vma_file_new(f->path, false, st->dev, st->ino);
+    mm_set_file(mm, (u64)a, (u64)a + mf_page_up(len), vf, off);
+    vma_file_put(vf);
+    return a;
+}
+
 static const char *mf_name(const struct km_file *f)
 {
     const char *s = f->path ? strrchr(f->path, '/') : NULL;
@@ -159,6 +194,7 @@ i64 mm_file_map(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 l
         struct mf_entry *e = mf_shared(k, f, &st, off + plen, &fresh, &r);
         if (!e) return r;
         i64 a = mm_map_backing(t->mm, addr, len, prot, flags, e->b, off, mf_name(f));
+        a = mf_label(t->mm, a, len, f, &st, off);
         if (fresh) mm_backing_put(e->b); /* the mapping holds it now (or nothing: gone) */
         return a;
     }
@@ -176,7 +212,7 @@ i64 mm_file_map(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 l
         mm_unmap(t->mm, (u64)a, plen);
         return r;
     }
-    return a;
+    return mf_label(t->mm, a, len, f, &st, off);
 }
 
 int mm_file_sync(struct mm *mm, u64 addr, u64 len)

@@ -34,6 +34,7 @@ enum pn_kind {
     PN_TIMENS,  /* timens_offsets (writable), fd NSV_TIMENS */
     PN_CWD,     /* cwd: magic link to the task's working directory */
     PN_ROOT,    /* root: magic link to its root, "/" (the model has no chroot) */
+    PN_MAPS,    /* procfs_mm.c */
 };
 
 /* A looked-up procfs node. task is the thread the node describes: the task
@@ -175,6 +176,8 @@ static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, s
         n->kind = PN_COMM;
     } else if (strcmp(c, "exe") == 0) {
         n->kind = PN_EXE;
+    } else if (strcmp(c, "maps") == 0) {
+        n->kind = PN_MAPS;
     } else if (strcmp(c, "cwd") == 0 || strcmp(c, "root") == 0) {
         n->kind = c[0] == 'c' ? PN_CWD : PN_ROOT;
     } else if (strcmp(c, "uid_map") == 0 || strcmp(c, "gid_map") == 0) {
@@ -300,6 +303,7 @@ static void gen_dir(const struct pn *n, struct dl *d)
         dl_add(d, pn_ino(x, PN_COMM, 0), DT_REG_, "comm");
         dl_add(d, pn_ino(x, PN_STAT, 0), DT_REG_, "stat");
         dl_add(d, pn_ino(x, PN_EXE, 0), DT_LNK_, "exe");
+        dl_add(d, pn_ino(x, PN_MAPS, 0), DT_REG_, "maps");
         dl_add(d, pn_ino(x, PN_UID_MAP, 0), DT_REG_, "uid_map");
         dl_add(d, pn_ino(x, PN_GID_MAP, 0), DT_REG_, "gid_map");
         dl_add(d, pn_ino(x, PN_SETGROUPS, 0), DT_REG_, "setgroups");
@@ -363,7 +367,7 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
     bool wr = (flags & LX_O_ACCMODE) != LX_O_RDONLY;
     bool dir = pn_is_dir(n.kind);
     if ((n.kind == PN_FD_DIR || n.kind == PN_EXE || n.kind == PN_NS_LINK || n.kind == PN_CWD ||
-         n.kind == PN_ROOT) &&
+         n.kind == PN_ROOT || n.kind == PN_MAPS) &&
         !pn_may_inspect(t, n.task))
         return -LX_EACCES;
     if (dir && wr) return -LX_EISDIR;
@@ -402,6 +406,7 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
         if (n.kind == PN_STATUS) gen_status(k, n.task, &b);
         if (n.kind == PN_STAT) gen_stat(n.task, &b);
         if (n.kind == PN_COMM) gen_comm(n.task, &b);
+        if (n.kind == PN_MAPS) gen_maps(k, n.task, &b);
         if (ns_file) {
             char m[LX_UID_GID_MAP_MAX * 34];
             userns_show_file(t, n.task, ns_file, m, sizeof m);

@@ -20,5 +20,7 @@ void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf,
 void gen_status(struct km *k, const struct task *x, struct sb *b);
 void gen_stat(const struct task *x, struct sb *b);
 void gen_comm(const struct task *x, struct sb *b);
+/* procfs_mm.c: /proc/PID/maps (task_mmu.c), of task x's mm. */
+void gen_maps(struct km *k, struct task *x, struct sb *b);
 
 #endif
