@@ -87,6 +87,9 @@ struct uarch {
      * cpu_unicorn_regs.inc). NULL: the arch has no signal frames yet. */
     void (*regs_save)(uc_engine *uc, struct km_regs *r);
     void (*regs_load)(uc_engine *uc, const struct km_regs *r);
+    /* QEMU's TLB_NOTDIRTY for the target: 1 << (TARGET_PAGE_BITS_MIN - 2)
+     * (cpu_unicorn_fastw.inc). */
+    u64 tlb_notdirty;
 };
 
 /* A task's register context. */
@@ -134,6 +137,10 @@ struct engine {
     } * res;
     int nres, res_alloc, nres_data;
     u64 res_seq;
+    /* Fast stores (cpu_unicorn_fastw.inc): the CPU's TLB f[] array. */
+    uintptr_t *fw_fast;
+    int fw_n;
+    u32 fw_every, fw_due;
 };
 
 #define ENGINE_XRANGES 8
@@ -162,6 +169,8 @@ static bool engine_fault_in(struct engine *e, u64 addr);
 
 static const struct uarch *const uarch_all[] = {&uarch_x86_64, &uarch_aarch64, &uarch_s390x};
 
+#include "emu/cpu_unicorn_fastw.inc"
+
 static const struct uarch *uarch_for(const struct km_abi *abi)
 {
     for (size_t i = 0; abi && i < sizeof(uarch_all) / sizeof(uarch_all[0]); i++)
@@ -182,6 +191,7 @@ static void hook_block(uc_engine *uc, u64 addr, u32 size, void *ud)
         return;
     }
     e->blocks++;
+    fastw_tick(e);
 }
 
 /* Debugging only: called before every instruction. Stopping here stops
@@ -317,6 +327,7 @@ static struct engine *engine_open(const struct uarch *ua)
     err = uc_context_alloc(e->uc, &e->reset);
     if (!err) err = uc_context_save(e->uc, e->reset);
     if (err) die_uc("uc_context_save", err);
+    fastw_find(e);
     return e;
 }
 
