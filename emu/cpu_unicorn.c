@@ -25,6 +25,7 @@
 #include "emu/cpu.h"
 #include "kernel-model/mm_advise.h"
 #include "kernel-model/mm_file.h"
+#include "kernel-model/mm_index.h"
 
 #include <capstone/capstone.h>
 #include <inttypes.h>
@@ -141,6 +142,8 @@ struct engine {
     uintptr_t *fw_fast;
     int fw_n;
     u32 fw_every, fw_due;
+    u32 fw_quiet;    /* empty scans in a row at the longest interval */
+    bool fw_pending; /* a data window came since the last scan */
 };
 
 #define ENGINE_XRANGES 8
@@ -659,7 +662,7 @@ static uc_err engine_start(struct engine *e, bool counted)
         if (e->blk_on) e->free_blocks += e->blocks;
         if (err || !e->slice_end) return err;
         e->slice_end = false;
-        engine_block_hook(e, false);
+        if (fastw_stable(e)) engine_block_hook(e, false);
         if (e->blk_on) e->free_blocks = 0; /* kept: count on */
     }
 }
@@ -672,7 +675,14 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
     memset(s, 0, sizeof(*s));
     bool counted = max_blocks != CPU_RUN_UNCOUNTED;
     if (counted) engine_block_hook(e, true);
-    if (!counted && !e->unhook_after) engine_block_hook(e, false);
+    if (!counted && !e->unhook_after) {
+        if (fastw_stable(e))
+            engine_block_hook(e, false);
+        else
+            e->unhook_after = 1u << 17; /* the fast path still learns: look again then */
+    }
+    if (e->fw_pending && !e->blk_on) fastw_scan(e);
+    e->fw_pending = false;
     e->blocks = 0;
     e->limit = max_blocks;
     e->slice_end = e->trapped = e->mem_bad = e->dbg_stop = false;
