@@ -143,6 +143,7 @@ struct engine {
     int fw_n;
     u32 fw_every, fw_due;
     u32 fw_quiet;    /* empty scans in a row at the longest interval */
+    u64 fw_total;    /* entries cleared in all */
     bool fw_pending; /* a data window came since the last scan */
 };
 
