@@ -171,15 +171,6 @@ i64 km_clone3_copy_in(struct km *k, struct task *t, u64 uargs, u64 size,
     return 0;
 }
 
-/* Live tasks (not yet zombies), the modelled init aside: nr_threads. */
-static u64 km_live_tasks(const struct km *k)
-{
-    u64 n = 0;
-    for (const struct task *p = k->tasks; p; p = p->all_next)
-        if (p != k->init && p->state < TASK_ZOMBIE) n++;
-    return n;
-}
-
 static bool range_is_user(const struct task *t, u64 start, u64 len)
 {
     return start + len >= start && start + len <= t->abi->task_size;
@@ -409,15 +400,12 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     if (f & LX_CLONE_THREAD) {
         c->tg = t->tg;
         t->tg->refs++;
-        struct task **pp = &t->tg->threads;
-        while (*pp)
-            pp = &(*pp)->tg_next;
-        *pp = c;
+        tg_thread_append(t->tg, c);
         t->tg->nr_threads++;
     } else {
         c->tg = tgroup_new(c->tid);
         c->tg->leader = c;
-        c->tg->threads = c;
+        tg_thread_append(c->tg, c);
         c->tg->nr_threads = 1;
         c->tg->pgid = t->tg->pgid;
         c->tg->sid = t->tg->sid;
@@ -465,15 +453,12 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
         if (!(f & LX_CLONE_THREAD))
             task_remove_child(c->real_parent, c);
         else {
-            struct task **pp = &t->tg->threads;
-            while (*pp != c)
-                pp = &(*pp)->tg_next;
-            *pp = c->tg_next;
+            tg_thread_unlink(t->tg, c);
             t->tg->nr_threads--;
         }
         task_release_resources(k, c);
         pidns_task_free(k, c);
-        c->state = TASK_DEAD;
+        km_set_state(k, c, TASK_DEAD);
         task_put(k, c);
         return err;
     }
@@ -482,7 +467,7 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     int vnr = km_pid_vnr(t, c);
     if (f & LX_CLONE_PARENT_SETTID) (void)mm_write_u32(t->mm, a->parent_tid, (u32)vnr);
     if (f & LX_CLONE_CHILD_SETTID) (void)mm_write_u32(c->mm, a->child_tid, (u32)km_pid_vnr(c, c));
-    c->state = TASK_RUNNABLE;
+    km_set_state(k, c, TASK_RUNNABLE);
 
     if (km_ev_enabled(k)) {
         char fl[512];

@@ -57,8 +57,8 @@ static void exec_take_over_leader(struct km *k, struct task *t)
     memcpy(pids, t->pids, sizeof pids);
     memcpy(t->pids, old->pids, sizeof pids);
     memcpy(old->pids, pids, sizeof pids);
-    t->tid = old->tid;
-    old->tid = old_tid;
+    km_task_set_tid(k, t, old->tid);
+    km_task_set_tid(k, old, old_tid);
     struct task *parent = old->real_parent;
     for (struct task **pp = &parent->children; *pp; pp = &(*pp)->sibling)
         if (*pp == old) {
@@ -71,7 +71,7 @@ static void exec_take_over_leader(struct km *k, struct task *t)
     t->exit_signal = LX_SIGCHLD;
     old->exit_signal = -1;
     tg->leader = t;
-    old->state = TASK_DEAD;
+    km_set_state(k, old, TASK_DEAD);
     km_ev_begin(k, "exec_take_over", t);
     km_ev_int(k, "from_tid", old_tid);
     km_ev_int(k, "tid", t->tid);

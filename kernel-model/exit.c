@@ -166,13 +166,13 @@ void km_reap(struct km *k, struct task *leader)
     km_ev_int(k, "by", leader->real_parent->tid);
     km_ev_end(k);
     task_remove_child(leader->real_parent, leader);
-    leader->state = TASK_DEAD;
+    km_set_state(k, leader, TASK_DEAD);
     /* The threads are already dead; drop the group's references to them. */
     struct task *th = leader->tg->threads;
-    leader->tg->threads = NULL;
+    leader->tg->threads = leader->tg->threads_tail = NULL;
     while (th) {
         struct task *n = th->tg_next;
-        th->tg_next = NULL;
+        th->tg_next = th->tg_prev = NULL;
         if (th != leader) task_put(k, th);
         th = n;
     }
@@ -186,14 +186,10 @@ void km_reap(struct km *k, struct task *leader)
 static void thread_unhash(struct km *k, struct task *t)
 {
     struct tgroup *tg = t->tg;
-    for (struct task **pp = &tg->threads; *pp; pp = &(*pp)->tg_next) {
-        if (*pp != t) continue;
-        *pp = t->tg_next;
-        t->tg_next = NULL;
-        if (tg->curr_target == t) tg->curr_target = NULL;
-        task_put(k, t);
-        return;
-    }
+    if (t != tg->threads && !t->tg_prev) return; /* not on the list */
+    tg_thread_unlink(tg, t);
+    if (tg->curr_target == t) tg->curr_target = NULL;
+    task_put(k, t);
 }
 
 void km_task_exit(struct km *k, struct task *t, int status)
@@ -201,7 +197,7 @@ void km_task_exit(struct km *k, struct task *t, int status)
     if (t->state >= TASK_ZOMBIE) return;
     if (t->state == TASK_BLOCKED && t->wait.kind == KM_WAIT_FUTEX) futex_cancel_wait(k, t);
     if (t->state == TASK_BLOCKED) { /* nothing may wake a dying task */
-        t->state = TASK_RUNNABLE;
+        km_set_state(k, t, TASK_RUNNABLE);
         t->wait = (struct km_wait){0};
     }
     t->psys.active = false;
@@ -226,12 +222,12 @@ void km_task_exit(struct km *k, struct task *t, int status)
     if (k->current == t) k->need_resched = true;
 
     if (leader) {
-        t->state = TASK_ZOMBIE;
+        km_set_state(k, t, TASK_ZOMBIE);
         if (task_group_dead(t)) notify_parent(k, t);
     } else {
         /* A thread reaps itself; the group is reported when the last
          * thread goes and the leader is already a zombie. */
-        t->state = TASK_DEAD;
+        km_set_state(k, t, TASK_DEAD);
         thread_unhash(k, t);
         struct task *l = t->tg->leader;
         if (task_group_dead(l) && l->state == TASK_ZOMBIE) notify_parent(k, l);

@@ -1,12 +1,13 @@
 /* Futexes (futex(2)), robust lists and set_tid_address.
  *
- * A blocked FUTEX_WAIT is a struct futex_waiter in k->futex_waiters (FIFO)
- * plus km_block(KM_WAIT_FUTEX, hash of the key). Wakers complete the wait
+ * A blocked FUTEX_WAIT is a struct futex_waiter on its key's hash bucket
+ * (FIFO) plus km_block(KM_WAIT_FUTEX, hash of the key). Wakers complete the wait
  * with km_wake(k, t, true, 0), so the syscall is never re-run after a wake;
  * on a deadline the scheduler completes it with -LX_ETIMEDOUT and calls
  * futex_cancel_wait(). Values, timeouts and robust-list entries are read
  * with the guest's byte order through the mm API. */
 #include "kernel-model/futex.h"
+#include "kernel-model/internal.h"
 #include "kernel-model/ns.h"
 
 #include <stdlib.h>
@@ -67,35 +68,61 @@ static u64 futex_key_hash(const struct futex_key *key)
 
 /* --- the waiter list --------------------------------------------------- */
 
+static struct futex_bucket *futex_bucket_of(struct km *k, const struct futex_key *key)
+{
+    if (!k->futex_hash) k->futex_hash = km_zalloc(KM_FUTEX_HASH_SIZE * sizeof *k->futex_hash);
+    return &k->futex_hash[futex_key_hash(key) & (KM_FUTEX_HASH_SIZE - 1)];
+}
+
+/* w goes to the tail of its key's bucket (FIFO per key). */
 static void futex_append(struct km *k, struct futex_waiter *w)
 {
-    struct futex_waiter **pp = &k->futex_waiters;
-    while (*pp)
-        pp = &(*pp)->next;
+    struct futex_bucket *b = futex_bucket_of(k, &w->key);
     w->next = NULL;
-    *pp = w;
+    w->prev = b->tail;
+    if (b->tail)
+        b->tail->next = w;
+    else
+        b->head = w;
+    b->tail = w;
+    w->task->futex_w = w;
+    k->nr_futex_waiters++;
+}
+
+static void futex_unlink(struct km *k, struct futex_waiter *w)
+{
+    struct futex_bucket *b = futex_bucket_of(k, &w->key);
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        b->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    else
+        b->tail = w->prev;
+    w->next = w->prev = NULL;
+    if (w->task->futex_w == w) w->task->futex_w = NULL;
+    k->nr_futex_waiters--;
 }
 
 void futex_cancel_wait(struct km *k, struct task *t)
 {
-    for (struct futex_waiter **pp = &k->futex_waiters; *pp;) {
-        struct futex_waiter *w = *pp;
-        if (w->task == t) {
-            *pp = w->next;
-            free(w);
-        } else {
-            pp = &w->next;
-        }
-    }
+    struct futex_waiter *w = t->futex_w;
+    if (!w) return;
+    futex_unlink(k, w);
+    free(w);
 }
 
 void futex_free_all(struct km *k)
 {
-    while (k->futex_waiters) {
-        struct futex_waiter *w = k->futex_waiters;
-        k->futex_waiters = w->next;
-        free(w);
-    }
+    for (int i = 0; k->futex_hash && i < KM_FUTEX_HASH_SIZE; i++)
+        while (k->futex_hash[i].head) {
+            struct futex_waiter *w = k->futex_hash[i].head;
+            futex_unlink(k, w);
+            free(w);
+        }
+    free(k->futex_hash);
+    k->futex_hash = NULL;
 }
 
 static void futex_ev_wake(struct km *k, struct task *waker, struct task *woken,
@@ -116,13 +143,10 @@ static int futex_wake_key(struct km *k, struct task *waker, const struct futex_k
                           u32 bitset)
 {
     int woken = 0;
-    for (struct futex_waiter **pp = &k->futex_waiters; *pp;) {
-        struct futex_waiter *w = *pp;
-        if (!futex_key_eq(&w->key, key) || !(w->bitset & bitset)) {
-            pp = &w->next;
-            continue;
-        }
-        *pp = w->next;
+    for (struct futex_waiter *w = futex_bucket_of(k, key)->head, *n; w; w = n) {
+        n = w->next;
+        if (!futex_key_eq(&w->key, key) || !(w->bitset & bitset)) continue;
+        futex_unlink(k, w);
         struct task *t = w->task;
         free(w);
         futex_ev_wake(k, waker, t, key);
@@ -261,14 +285,11 @@ static i64 futex_requeue(struct km *k, struct task *t, u64 uaddr, u64 uaddr2, in
     }
     int count = 0;
     struct futex_waiter *moved = NULL, **moved_tail = &moved;
-    for (struct futex_waiter **pp = &k->futex_waiters; *pp;) {
-        struct futex_waiter *w = *pp;
+    for (struct futex_waiter *w = futex_bucket_of(k, &k1)->head, *n; w; w = n) {
+        n = w->next;
         if (count - nr_wake >= nr_requeue) break;
-        if (!futex_key_eq(&w->key, &k1)) {
-            pp = &w->next;
-            continue;
-        }
-        *pp = w->next;
+        if (!futex_key_eq(&w->key, &k1)) continue;
+        futex_unlink(k, w);
         if (++count <= nr_wake) {
             struct task *wt = w->task;
             free(w);

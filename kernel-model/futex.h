@@ -29,15 +29,21 @@ struct futex_key {
     u64 off;          /* address when !shared, offset in backing when shared */
 };
 
-/* One blocked FUTEX_WAIT*: k->futex_waiters is a FIFO (wakes take the
- * oldest matching waiter first). The task's t->wait.key holds a hash of
+/* One blocked FUTEX_WAIT*, on the FIFO of its hash bucket in
+ * k->futex_hash (as Linux's futex_hash: wakes take the oldest waiter of the
+ * key first) and at task.futex_w. The task's t->wait.key holds a hash of
  * key for the scheduler and traces; matching always uses the full key. */
 struct futex_waiter {
     struct task *task;
     struct futex_key key;
     u32 bitset;
-    struct futex_waiter *next;
+    struct futex_waiter *next, *prev;
 };
+
+struct futex_bucket {
+    struct futex_waiter *head, *tail;
+};
+#define KM_FUTEX_HASH_SIZE 1024
 
 /* Free every waiter record (km_destroy). */
 void futex_free_all(struct km *k);

@@ -13,6 +13,27 @@ _Noreturn void km_panic(const char *what);
 struct task *km_task_alloc(struct km *k, int tid);
 int km_alloc_pid(struct km *k);
 struct task *km_find_task_any(struct km *k, int tid);
+/* The task list and the pid hash (km.c): link a task built elsewhere;
+ * renumber one (pid namespaces, exec's take-over); free an unlinked one. */
+void km_task_link(struct km *k, struct task *t);
+void km_task_set_tid(struct km *k, struct task *t, int tid);
+void km_task_free(struct km *k, struct task *t);
+u64 km_live_tasks(const struct km *k); /* not yet zombies, init aside */
+/* Every change of t->state goes through here: it keeps the run queue, the
+ * wait lists, the deadlines and the live count in step. */
+void km_set_state(struct km *k, struct task *t, enum task_state s);
+void km_waitq_unlink(struct km *k, struct task *t);
+/* tg->threads in creation order, O(1) both ways. */
+void tg_thread_append(struct tgroup *tg, struct task *t);
+void tg_thread_unlink(struct tgroup *tg, struct task *t);
+/* sched.c: t's place on the run queue after a change of state or group
+ * stop; its place among the deadlines after km_block; ITIMER_REAL. */
+void km_rq_update(struct km *k, struct task *t);
+void km_rq_update_group(struct km *k, struct tgroup *tg);
+void km_timer_update(struct km *k, struct task *t);
+void km_sched_forget(struct km *k, struct task *t);
+void km_sched_free(struct km *k);
+void km_tg_set_alarm(struct km *k, struct tgroup *tg, u64 deadline_ns);
 void task_add_child(struct task *parent, struct task *child);
 void task_remove_child(struct task *parent, struct task *child);
 /* Drop the task's mm, files, fs, sighand, ... and its CPU context. */

@@ -41,6 +41,72 @@ void km_panic(const char *what)
     abort();
 }
 
+/* --- the pid hash ------------------------------------------------------ */
+
+static u32 pid_slot(const struct km *k, int tid)
+{
+    return ((u32)tid * 0x9e3779b1u) & k->pid_hash_mask;
+}
+
+static void pid_hash_add(struct km *k, struct task *t)
+{
+    u32 i = pid_slot(k, t->tid);
+    t->hash_next = k->pid_hash[i];
+    k->pid_hash[i] = t;
+}
+
+static void pid_hash_del(struct km *k, struct task *t)
+{
+    struct task **pp = &k->pid_hash[pid_slot(k, t->tid)];
+    while (*pp != t) {
+        if (!*pp) km_panic("pid hash: task not hashed");
+        pp = &(*pp)->hash_next;
+    }
+    *pp = t->hash_next;
+    t->hash_next = NULL;
+}
+
+/* Keep the chains short: twice as many slots as tasks at most. */
+static void pid_hash_grow(struct km *k)
+{
+    if (k->pid_hash && k->nr_tasks <= k->pid_hash_mask + 1) return;
+    u32 size = k->pid_hash ? 2 * (k->pid_hash_mask + 1) : 256;
+    struct task **old = k->pid_hash;
+    u32 old_size = old ? k->pid_hash_mask + 1 : 0;
+    k->pid_hash = km_zalloc(size * sizeof *k->pid_hash);
+    k->pid_hash_mask = size - 1;
+    for (u32 i = 0; i < old_size; i++)
+        for (struct task *t = old[i], *n; t; t = n) {
+            n = t->hash_next;
+            pid_hash_add(k, t);
+        }
+    free(old);
+}
+
+/* Link a task made elsewhere (unit tests build tasks by hand) into the
+ * task list and the pid hash. */
+void km_task_link(struct km *k, struct task *t)
+{
+    t->all_next = NULL;
+    t->all_prev = k->tasks_tail;
+    if (k->tasks_tail)
+        k->tasks_tail->all_next = t;
+    else
+        k->tasks = t;
+    k->tasks_tail = t;
+    k->nr_tasks++;
+    if (t->state < TASK_ZOMBIE) k->nr_live++;
+    pid_hash_grow(k);
+    pid_hash_add(k, t);
+}
+
+void km_task_set_tid(struct km *k, struct task *t, int tid)
+{
+    pid_hash_del(k, t);
+    t->tid = tid;
+    pid_hash_add(k, t);
+}
+
 struct task *km_task_alloc(struct km *k, int tid)
 {
     struct task *t = km_zalloc(sizeof *t);
@@ -48,11 +114,7 @@ struct task *km_task_alloc(struct km *k, int tid)
     t->refs = 1;
     t->seq = k->next_seq++;
     t->exit_signal = -1;
-    if (k->tasks_tail)
-        k->tasks_tail->all_next = t;
-    else
-        k->tasks = t;
-    k->tasks_tail = t;
+    km_task_link(k, t);
     return t;
 }
 
@@ -67,7 +129,8 @@ int km_alloc_pid(struct km *k)
 
 struct task *km_find_task_any(struct km *k, int tid)
 {
-    for (struct task *t = k->tasks; t; t = t->all_next)
+    if (!k->pid_hash) return NULL;
+    for (struct task *t = k->pid_hash[pid_slot(k, tid)]; t; t = t->hash_next)
         if (t->tid == tid && t->state != TASK_DEAD) return t;
     return NULL;
 }
@@ -84,46 +147,87 @@ struct task *task_get(struct task *t)
     return t;
 }
 
-static void task_unlink_all(struct km *k, struct task *t)
+/* The number of live guest tasks (not yet zombies), the modelled init aside. */
+u64 km_live_tasks(const struct km *k)
 {
-    struct task **pp = &k->tasks, *prev = NULL;
-    while (*pp && *pp != t) {
-        prev = *pp;
-        pp = &(*pp)->all_next;
-    }
-    if (!*pp) km_panic("task_put: task not on the task list");
-    *pp = t->all_next;
-    if (k->tasks_tail == t) k->tasks_tail = prev;
+    return k->nr_live - (k->init && k->init->state < TASK_ZOMBIE);
 }
 
 /* The last reference frees the task at the next scheduling point, never
  * under a caller that still holds it (the run loop, a syscall handler). */
 void task_put(struct km *k, struct task *t)
 {
-    (void)k;
     if (--t->refs > 0) return;
     if (t->state != TASK_DEAD) km_panic("task_put: last reference of a task that is not dead");
+    if (!k) return;
+    t->dead_next = k->dead;
+    k->dead = t;
 }
 
-static void task_free(struct km *k, struct task *t)
+void km_task_free(struct km *k, struct task *t)
 {
+    if (t->all_prev)
+        t->all_prev->all_next = t->all_next;
+    else
+        k->tasks = t->all_next;
+    if (t->all_next)
+        t->all_next->all_prev = t->all_prev;
+    else
+        k->tasks_tail = t->all_prev;
+    k->nr_tasks--;
+    if (t->state < TASK_ZOMBIE) k->nr_live--;
+    pid_hash_del(k, t);
+    km_waitq_unlink(k, t);
+    km_sched_forget(k, t);
     if (t->cpu && k->host && k->host->cpu_free) k->host->cpu_free(k->host->ctx, t);
     tgroup_put(t->tg);
     pidns_task_free(k, t);
     free(t);
 }
 
-static void sched_sweep_dead(struct km *k)
+/* --- thread groups ---------------------------------------------------- */
+
+void tg_thread_append(struct tgroup *tg, struct task *t)
 {
-    struct task *t = k->tasks;
-    while (t) {
-        struct task *n = t->all_next;
-        if (t->refs <= 0 && t->state == TASK_DEAD) {
-            task_unlink_all(k, t);
-            task_free(k, t);
-        }
-        t = n;
+    t->tg_next = NULL;
+    t->tg_prev = tg->threads_tail;
+    if (tg->threads_tail)
+        tg->threads_tail->tg_next = t;
+    else
+        tg->threads = t;
+    tg->threads_tail = t;
+}
+
+void tg_thread_unlink(struct tgroup *tg, struct task *t)
+{
+    if (t->tg_prev)
+        t->tg_prev->tg_next = t->tg_next;
+    else
+        tg->threads = t->tg_next;
+    if (t->tg_next)
+        t->tg_next->tg_prev = t->tg_prev;
+    else
+        tg->threads_tail = t->tg_prev;
+    t->tg_next = t->tg_prev = NULL;
+}
+
+/* --- task state ------------------------------------------------------- */
+
+void km_set_state(struct km *k, struct task *t, enum task_state s)
+{
+    enum task_state old = t->state;
+    t->state = s;
+    if ((old < TASK_ZOMBIE) != (s < TASK_ZOMBIE)) {
+        if (s < TASK_ZOMBIE)
+            k->nr_live++;
+        else
+            k->nr_live--;
     }
+    if (s != TASK_BLOCKED) {
+        km_waitq_unlink(k, t);
+        if (t->tmr_pos) km_timer_update(k, t);
+    }
+    km_rq_update(k, t);
 }
 
 /* --- instance -------------------------------------------------------- */
@@ -147,7 +251,7 @@ void km_init(struct km *k, const struct km_options *opt, const struct km_host *h
     init->wait.kind = KM_WAIT_CHILD;
     init->tg = tgroup_new(1);
     init->tg->leader = init;
-    init->tg->threads = init;
+    tg_thread_append(init->tg, init);
     init->tg->nr_threads = 1;
     init->tg->pgid = init->tg->sid = 1;
     init->exit_signal = 0;
@@ -171,18 +275,13 @@ void km_destroy(struct km *k)
     for (struct task *t = k->tasks; t; t = t->all_next)
         if (t->state < TASK_ZOMBIE && t != k->init) task_release_resources(k, t);
     task_release_resources(k, k->init);
-    struct task *t = k->tasks;
-    while (t) {
-        struct task *n = t->all_next;
-        task_free(k, t);
-        t = n;
-    }
-    k->tasks = k->tasks_tail = NULL;
-    while (k->futex_waiters) {
-        struct futex_waiter *w = k->futex_waiters;
-        k->futex_waiters = w->next;
-        free(w);
-    }
+    km_sched_free(k);
+    k->dead = NULL;
+    while (k->tasks)
+        km_task_free(k, k->tasks);
+    free(k->pid_hash);
+    k->pid_hash = NULL;
+    futex_free_all(k);
 }
 
 struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm *mm)
@@ -195,7 +294,7 @@ struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm 
     t->pids[0] = t->tid;
     t->tg = tgroup_new(t->tid);
     t->tg->leader = t;
-    t->tg->threads = t;
+    tg_thread_append(t->tg, t);
     t->tg->nr_threads = 1;
     t->tg->pgid = t->tg->sid = t->tid;
     pidns_new_group(t);
@@ -209,7 +308,7 @@ struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm 
     t->io = res_new(k);
     t->ns = nsproxy_get(k->init->ns);
     t->cred = cred_get(k->init->cred);
-    t->state = TASK_RUNNABLE;
+    km_set_state(k, t, TASK_RUNNABLE);
     snprintf(t->comm, sizeof t->comm, "main");
     k->initial_tg = t->tg;
     km_ev_begin(k, "task_new", t);
@@ -225,9 +324,7 @@ struct task *km_spawn_initial(struct km *k, const struct km_abi *abi, struct mm 
 
 bool km_all_exited(const struct km *k)
 {
-    for (const struct task *t = k->tasks; t; t = t->all_next)
-        if (t != k->init && t->state < TASK_ZOMBIE) return false;
-    return true;
+    return km_live_tasks(k) == 0;
 }
 
 /* --- blocking and waking ---------------------------------------------- */
@@ -244,6 +341,37 @@ const char *km_wait_kind_name(enum km_wait_kind w)
     return wait_kind_name(w);
 }
 
+/* --- wait lists: the blocked tasks of each kind, in block order --------- */
+
+void km_waitq_unlink(struct km *k, struct task *t)
+{
+    int w = t->wq_kind;
+    if (!w) return;
+    if (t->wq_prev)
+        t->wq_prev->wq_next = t->wq_next;
+    else
+        k->waitq_head[w] = t->wq_next;
+    if (t->wq_next)
+        t->wq_next->wq_prev = t->wq_prev;
+    else
+        k->waitq_tail[w] = t->wq_prev;
+    t->wq_next = t->wq_prev = NULL;
+    t->wq_kind = KM_WAIT_NONE;
+}
+
+static void waitq_append(struct km *k, struct task *t, enum km_wait_kind w)
+{
+    km_waitq_unlink(k, t);
+    if (w <= KM_WAIT_NONE || w >= KM_WAIT_NKINDS) return;
+    t->wq_kind = (int)w;
+    t->wq_prev = k->waitq_tail[w];
+    if (k->waitq_tail[w])
+        k->waitq_tail[w]->wq_next = t;
+    else
+        k->waitq_head[w] = t;
+    k->waitq_tail[w] = t;
+}
+
 i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 deadline_ns,
              i64 timeout_result)
 {
@@ -253,7 +381,7 @@ i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 
         if (kind == KM_WAIT_FUTEX) futex_cancel_wait(k, t);
         return km_interrupted_result(kind);
     }
-    t->state = TASK_BLOCKED;
+    km_set_state(k, t, TASK_BLOCKED);
     t->wait = (struct km_wait){
         .kind = kind,
         .key = key,
@@ -261,6 +389,8 @@ i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 
         .timeout_result = timeout_result,
         .seq = ++k->block_seq,
     };
+    waitq_append(k, t, kind);
+    km_timer_update(k, t);
     k->need_resched = true;
     if (km_ev_enabled(k)) {
         km_ev_begin(k, "block", t);
@@ -275,7 +405,7 @@ i64 km_block(struct km *k, struct task *t, enum km_wait_kind kind, u64 key, u64 
 void km_wake(struct km *k, struct task *t, bool has_result, i64 result)
 {
     if (t->state != TASK_BLOCKED) return;
-    t->state = TASK_RUNNABLE;
+    km_set_state(k, t, TASK_RUNNABLE);
     t->wait.has_result = has_result;
     t->wait.result = result;
     if (km_ev_enabled(k)) {
@@ -286,115 +416,51 @@ void km_wake(struct km *k, struct task *t, bool has_result, i64 result)
     }
 }
 
+/* Still waiting on this list? (A task whose state was set by hand, as in
+ * unit tests, may linger on it.) */
+static bool waitq_holds(const struct km *k, const struct task *t, enum km_wait_kind kind)
+{
+    return t != k->init && t->state == TASK_BLOCKED && t->wait.kind == kind;
+}
+
 int km_wake_one(struct km *k, enum km_wait_kind kind, u64 key)
 {
-    struct task *first = NULL;
-    for (struct task *t = k->tasks; t; t = t->all_next)
-        if (t != k->init && t->state == TASK_BLOCKED && t->wait.kind == kind &&
-            t->wait.key == key && (!first || t->wait.seq < first->wait.seq))
-            first = t;
-    if (first) km_wake(k, first, false, 0);
-    return first != NULL;
+    if (kind <= KM_WAIT_NONE || kind >= KM_WAIT_NKINDS) return 0;
+    /* the list is in block order: the first match blocked first */
+    for (struct task *t = k->waitq_head[kind]; t; t = t->wq_next)
+        if (waitq_holds(k, t, kind) && t->wait.key == key) {
+            km_wake(k, t, false, 0);
+            return 1;
+        }
+    return 0;
+}
+
+static int task_seq_cmp(const void *a, const void *b)
+{
+    const struct task *x = *(struct task *const *)a, *y = *(struct task *const *)b;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 int km_wake_all(struct km *k, enum km_wait_kind kind, u64 key)
 {
-    int n = 0;
-    for (struct task *t = k->tasks; t; t = t->all_next) {
-        if (t == k->init || t->state != TASK_BLOCKED || t->wait.kind != kind) continue;
-        if (key && t->wait.key != key) continue;
-        km_wake(k, t, false, 0);
-        n++;
+    if (kind <= KM_WAIT_NONE || kind >= KM_WAIT_NKINDS) return 0;
+    int n = 0, cap = 0;
+    struct task **v = NULL;
+    for (struct task *t = k->waitq_head[kind]; t; t = t->wq_next) {
+        if (!waitq_holds(k, t, kind) || (key && t->wait.key != key)) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            v = realloc(v, (size_t)cap * sizeof *v);
+            if (!v) km_panic("out of host memory (wake)");
+        }
+        v[n++] = t;
     }
+    /* woken in creation order, as a walk over the task list wakes them */
+    if (n > 1) qsort(v, (size_t)n, sizeof *v, task_seq_cmp);
+    for (int i = 0; i < n; i++)
+        km_wake(k, v[i], false, 0);
+    free(v);
     return n;
-}
-
-/* --- scheduler -------------------------------------------------------- */
-
-/* Wake every task whose deadline has passed and fire due alarms, in
- * creation order (deterministic). */
-static void sched_fire_timers(struct km *k)
-{
-    for (struct task *t = k->tasks; t; t = t->all_next) {
-        if (t == k->init) continue;
-        if (t->state == TASK_BLOCKED && t->wait.deadline_ns && t->wait.deadline_ns <= k->now_ns) {
-            if (t->wait.kind == KM_WAIT_FUTEX) futex_cancel_wait(k, t);
-            km_wake(k, t, true, t->wait.timeout_result);
-        }
-        struct tgroup *tg = t->tg;
-        if (t == tg->leader && tg->alarm_deadline_ns && tg->alarm_deadline_ns <= k->now_ns &&
-            tg->nr_threads > 0) {
-            /* ITIMER_REAL: re-armed by its interval, if any */
-            tg->alarm_deadline_ns = tg->itimer_interval_ns ? k->now_ns + tg->itimer_interval_ns : 0;
-            km_send_signal(k, NULL, t, LX_SIGALRM, true, LX_SI_KERNEL);
-        }
-    }
-}
-
-/* The earliest deadline of any blocked task or alarm, 0 if none. */
-static u64 sched_next_deadline(const struct km *k)
-{
-    u64 best = 0;
-    for (const struct task *t = k->tasks; t; t = t->all_next) {
-        if (t == k->init) continue;
-        u64 d = 0;
-        if (t->state == TASK_BLOCKED && t->wait.deadline_ns) d = t->wait.deadline_ns;
-        if (t == t->tg->leader && t->tg->alarm_deadline_ns && t->tg->nr_threads > 0 &&
-            (!d || t->tg->alarm_deadline_ns < d))
-            d = t->tg->alarm_deadline_ns;
-        if (d && (!best || d < best)) best = d;
-    }
-    return best;
-}
-
-static bool task_can_run(const struct km *k, const struct task *t)
-{
-    return km_task_can_run(k, t);
-}
-
-struct task *km_sched_next(struct km *k)
-{
-    sched_sweep_dead(k);
-    for (;;) {
-        sched_fire_timers(k);
-        /* Round robin in creation order, starting after the last task run. */
-        struct task *first = NULL, *after = NULL;
-        for (struct task *t = k->tasks; t; t = t->all_next) {
-            if (!task_can_run(k, t)) continue;
-            if (!first) first = t;
-            if (!after && t->seq > k->last_seq) after = t;
-        }
-        struct task *next = after ? after : first;
-        if (next) {
-            k->last_seq = next->seq;
-            k->current = next;
-            k->need_resched = false;
-            return next;
-        }
-        u64 d = sched_next_deadline(k);
-        if (!d) return NULL;
-        if (d > k->now_ns) k->now_ns = d; /* nothing can run: virtual time jumps to the timer */
-    }
-}
-
-bool km_sched_alone(const struct km *k, const struct task *t)
-{
-    if (!task_can_run(k, t) || sched_next_deadline(k)) return false;
-    for (const struct task *o = k->tasks; o; o = o->all_next)
-        if (o != t && task_can_run(k, o)) return false;
-    return true;
-}
-
-u64 km_sched_slice(struct km *k)
-{
-    u64 base = k->opt.slice_blocks;
-    return base / 2 + km_rand(k) % (base ? base : 1);
-}
-
-void km_account(struct km *k, struct task *t, u64 blocks)
-{
-    (void)t;
-    k->now_ns += blocks * k->opt.ns_per_block;
 }
 
 /* A one-line report of every live task and what it waits for (deadlock). */

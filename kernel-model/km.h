@@ -39,6 +39,7 @@ enum km_wait_kind {
     KM_WAIT_SIGWAIT, /* rt_sigtimedwait: re-run when a signal arrives */
     KM_WAIT_SEM,     /* semop: key = the semaphore set's wait key; re-run on a change */
 };
+#define KM_WAIT_NKINDS (KM_WAIT_SEM + 1) /* the wait lists (k->waitq_head) */
 
 struct km_wait {
     enum km_wait_kind kind;
@@ -118,7 +119,8 @@ struct tgroup {
     int tgid;
     struct task *leader;
     struct task *threads; /* linked through task.tg_next, creation order */
-    int nr_threads;       /* live (not exited) threads */
+    struct task *threads_tail;
+    int nr_threads; /* live (not exited) threads */
     int pgid, sid;
     bool group_exit;     /* exit_group or fatal signal in progress */
     int group_exit_code; /* wait status */
@@ -131,7 +133,8 @@ struct tgroup {
     int stop_signal;               /* the signal that stopped it */
     bool stop_report, cont_report; /* not yet reported by wait (WUNTRACED/WCONTINUED) */
     u64 itimer_interval_ns;        /* ITIMER_REAL period (alarm_deadline_ns is its next expiry) */
-    u64 alarm_deadline_ns;
+    u64 alarm_deadline_ns;         /* set through km_tg_set_alarm */
+    bool alarm_listed;             /* on k->alarm_tgs (sched.c) */
     u64 rlim_nofile, rlim_nproc, rlim_stack, rlim_core; /* soft limits the model enforces */
     u64 rlim_soft[16];     /* soft limits of the other resources (kept, not enforced) */
     u64 rlim_hard[16];     /* hard limits of every resource, by RLIMIT_* number */
@@ -154,6 +157,15 @@ struct task {
     struct task *children; /* first child; linked through sibling */
     struct task *sibling;
     struct task *all_next; /* k->tasks list, creation order */
+    struct task *all_prev;
+    struct task *tg_prev;           /* previous thread in tg->threads */
+    struct task *hash_next;         /* chain of k->pid_hash (every task, dead ones too) */
+    struct task *wq_next, *wq_prev; /* k->waitq[wq_kind] while blocked, in block order */
+    struct task *dead_next;         /* k->dead: freed at the next scheduling point */
+    int wq_kind;                    /* KM_WAIT_NONE: on no wait list */
+    int rq_pos, rq_heap;            /* run queue: 1-based slot in k->rq[rq_heap], 0: none */
+    int tmr_pos;                    /* slot in k->timers (blocked with a deadline), 0: none */
+    struct futex_waiter *futex_w;   /* its FUTEX_WAIT record, if any (futex.c) */
 
     int exit_signal;    /* -1 for threads */
     int exit_code;      /* wait status of this task */
@@ -222,6 +234,15 @@ struct km_host {
 
 struct km_timer; /* timers.c */
 struct futex_waiter;
+struct futex_bucket;
+
+/* A binary min-heap of tasks with their slot in the task (sched.c): the
+ * run queue (by creation order) and the deadlines of blocked tasks. */
+struct km_theap {
+    struct task **a;
+    int n, cap;
+    bool timer; /* ordered by (wait deadline, seq), else by seq */
+};
 
 struct km_options {
     u64 seed;
@@ -260,8 +281,22 @@ struct km {
     int last_seq;  /* seq of the task run last (round robin) */
     u64 block_seq; /* counts km_block calls (wait.seq) */
     struct km_events ev;
-    struct futex_waiter *futex_waiters;
+    struct futex_bucket *futex_hash; /* futex.c: the waiters, FIFO per key */
+    u64 nr_futex_waiters;
     struct km_timer *timers;
+    /* Indexes over the task list (km.c, sched.c), so that nothing that runs
+     * per syscall or per slice walks every task. */
+    struct task **pid_hash; /* by tid, chained through hash_next */
+    u32 pid_hash_mask;
+    u32 nr_tasks;      /* on the task list */
+    u64 nr_live;       /* tasks (init too) not yet zombie or dead */
+    struct task *dead; /* dead and unreferenced, not yet freed */
+    struct task *waitq_head[KM_WAIT_NKINDS], *waitq_tail[KM_WAIT_NKINDS];
+    struct km_theap rq[2]; /* runnable tasks: rq[rq_cur] after last_seq, the other up to it */
+    int rq_cur;
+    struct km_theap timers_q;  /* blocked tasks with a deadline */
+    struct tgroup **alarm_tgs; /* groups with an armed ITIMER_REAL (a reference each) */
+    int nr_alarm_tgs, alarm_tgs_cap;
 };
 
 /* --- lifecycle --------------------------------------------------------- */

@@ -165,7 +165,6 @@ static void merge_window(struct mm *mm, u64 lo, u64 hi)
 
 static void list_changed(struct mm *mm, u64 lo, u64 hi)
 {
-    mm->idx_dirty = true;
     merge_window(mm, lo, hi);
 }
 
@@ -195,6 +194,7 @@ static void vma_insert(struct mm *mm, struct vma *v)
     struct vma **pp = mm_idx_link(mm, v->start);
     v->next = *pp;
     *pp = v;
+    mm_idx_insert(mm, v);
     list_changed(mm, v->start, v->end);
 }
 
@@ -209,6 +209,7 @@ static void vma_unlink(struct mm *mm, struct vma *v)
 {
     struct vma **pp = mm_idx_link(mm, v->start);
     if (*pp != v) mm_die("vma not in its mm");
+    mm_idx_remove(mm, v);
     *pp = v->next;
     v->next = NULL;
     list_changed(mm, v->start, v->end);
@@ -226,6 +227,7 @@ static void vma_split(struct mm *mm, struct vma *v, u64 at)
     v->end = at;
     n->next = v->next;
     v->next = n;
+    mm_idx_insert(mm, n);
 }
 
 /* Make start and end vma boundaries (where they fall inside a vma). */
@@ -280,9 +282,9 @@ static void mm_merge(struct mm *mm)
             v = n;
             continue;
         }
+        mm_idx_remove(mm, n);
         v->end = n->end;
         v->next = n->next;
-        mm->idx_dirty = true;
         vma_free(n); /* v still holds a reference on the backing */
     }
 }
@@ -293,12 +295,19 @@ static void range_remove(struct mm *mm, u64 start, u64 end)
 {
     range_split(mm, start, end);
     struct vma **pp = mm_idx_link(mm, start);
+    int removed = 0;
     while (*pp && (*pp)->start < end) {
         struct vma *v = *pp;
         if (v->start < start) {
             pp = &v->next;
             continue;
         }
+        /* a few removals follow in the index; more (exit, a big munmap)
+         * leave it to one rebuild */
+        if (++removed > 4)
+            mm->idx_dirty = true;
+        else
+            mm_idx_remove(mm, v);
         *pp = v->next;
         list_changed(mm, v->start, v->end);
         obs_unmap(mm, v->start, v->end - v->start);

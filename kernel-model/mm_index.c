@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void idx_rebuild(struct mm *mm)
 {
@@ -63,4 +64,38 @@ void mm_idx_free(struct mm *mm)
     mm->idx = NULL;
     mm->nidx = mm->idx_alloc = 0;
     mm->idx_dirty = true;
+}
+
+/* Keep a clean index in step with one list change, so that threads'
+ * mmaps and munmaps do not rebuild it (O(n) list walk) each time. A stale
+ * index stays stale until the next lookup rebuilds it. */
+void mm_idx_insert(struct mm *mm, struct vma *v)
+{
+    if (mm->idx_dirty) return;
+    size_t i = mm_idx_lower(mm, v->start);
+    if (mm->nidx == mm->idx_alloc) {
+        size_t want = mm->idx_alloc ? 2 * mm->idx_alloc : 64;
+        struct vma **p = realloc(mm->idx, want * sizeof(*p));
+        if (!p) {
+            fprintf(stderr, "clonemu: mm: out of host memory\n");
+            abort();
+        }
+        mm->idx = p;
+        mm->idx_alloc = want;
+    }
+    memmove(&mm->idx[i + 1], &mm->idx[i], (mm->nidx - i) * sizeof(*mm->idx));
+    mm->idx[i] = v;
+    mm->nidx++;
+}
+
+void mm_idx_remove(struct mm *mm, struct vma *v)
+{
+    if (mm->idx_dirty) return;
+    size_t i = mm_idx_lower(mm, v->start);
+    if (i >= mm->nidx || mm->idx[i] != v) {
+        mm->idx_dirty = true;
+        return;
+    }
+    memmove(&mm->idx[i], &mm->idx[i + 1], (mm->nidx - i - 1) * sizeof(*mm->idx));
+    mm->nidx--;
 }

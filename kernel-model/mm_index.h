@@ -13,5 +13,9 @@ struct vma *mm_idx_first_after(const struct mm *mm, u64 addr);
  * with end > addr: where a vma starting at a free addr is inserted. */
 struct vma **mm_idx_link(struct mm *mm, u64 addr);
 void mm_idx_free(struct mm *mm);
+/* One vma linked into / about to be unlinked from the list: the index
+ * follows (an insert or removal in the sorted array) unless it is stale. */
+void mm_idx_insert(struct mm *mm, struct vma *v);
+void mm_idx_remove(struct mm *mm, struct vma *v);
 
 #endif

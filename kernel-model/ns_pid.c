@@ -117,7 +117,7 @@ void pidns_assign(struct km *k, struct task *c, struct pid_ns *ns, const i32 *se
             nr = pidns_alloc_nr(k, p);
         c->pids[p->level] = nr;
     }
-    c->tid = c->pids[0];
+    km_task_set_tid(k, c, c->pids[0]);
     /* is_child_reaper: pid 1 of its own namespace */
     if (c->pids[ns->level] == 1) ns->child_reaper = c;
 }

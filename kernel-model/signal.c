@@ -190,6 +190,7 @@ static void group_stop(struct km *k, struct task *t, int sig)
     struct tgroup *tg = t->tg;
     if (tg->stopped || tg->group_exit) return;
     tg->stopped = true;
+    km_rq_update_group(k, tg);
     tg->stop_signal = sig;
     tg->stop_report = true;
     tg->cont_report = false;
@@ -206,6 +207,7 @@ static void group_continue(struct km *k, struct task *t)
     struct tgroup *tg = t->tg;
     if (!tg->stopped) return;
     tg->stopped = false;
+    km_rq_update_group(k, tg);
     tg->stop_report = false;
     tg->cont_report = true;
     km_ev_begin(k, "group_continue", t);

@@ -473,7 +473,7 @@ static i64 sys_alarm(struct km *k, struct task *t, const u64 a[6])
         left = rem / NS_PER_SEC + (rem % NS_PER_SEC >= NS_PER_SEC / 2);
         if (!left) left = 1;
     }
-    t->tg->alarm_deadline_ns = sec ? k->now_ns + (u64)sec * NS_PER_SEC : 0;
+    km_tg_set_alarm(k, t->tg, sec ? k->now_ns + (u64)sec * NS_PER_SEC : 0);
     t->tg->itimer_interval_ns = 0; /* alarm() is a one-shot ITIMER_REAL */
     return (i64)left;
 }

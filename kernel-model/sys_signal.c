@@ -204,7 +204,7 @@ static i64 sys_setitimer(struct km *k, struct task *t, const u64 a[6])
     itimer_encode(k, t, old);
     u64 value = (u64)vsec * NS_PER_SEC + (u64)vusec * NS_PER_USEC;
     t->tg->itimer_interval_ns = (u64)isec * NS_PER_SEC + (u64)iusec * NS_PER_USEC;
-    t->tg->alarm_deadline_ns = value ? k->now_ns + value : 0;
+    km_tg_set_alarm(k, t->tg, value ? k->now_ns + value : 0);
     if (a[2] && mm_write(t->mm, a[2], old, sizeof old) < 0) return -LX_EFAULT;
     return 0;
 }

@@ -41,9 +41,7 @@ static void wg_who(struct wg_node *n, char *buf, size_t sz, const struct task *p
 static void wg_futex(struct km *k, struct task *t, struct wg_node *n, char *what, size_t wsz,
                      char *who, size_t sz)
 {
-    const struct futex_waiter *w = k->futex_waiters;
-    while (w && w->task != t)
-        w = w->next;
+    const struct futex_waiter *w = t->futex_w;
     if (!w) {
         snprintf(what, wsz, "futex (key %#llx)", (unsigned long long)t->wait.key);
         return;

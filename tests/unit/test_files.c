@@ -6,6 +6,7 @@
  * calls are weak stubs here, so the test links with or without the rest of
  * the model (a real km.c wins). */
 #include "kernel-model/files.h"
+#include "kernel-model/internal.h"
 #include "kernel-model/sys.h"
 #include "tests/unit/support/fake_fs.h"
 
@@ -123,9 +124,8 @@ static void setup(void)
     T.fs = fs_new(&K);
     stub_tasks[0] = &T;
     stub_tasks[1] = &T2;
-    T.all_next = &T2; /* for a real km_find_task / km_wake_all */
-    K.tasks = &T;
-    K.tasks_tail = &T2;
+    km_task_link(&K, &T); /* for a real km_find_task / km_wake_all */
+    km_task_link(&K, &T2);
 }
 
 static void teardown(void)

@@ -127,7 +127,7 @@ static void test_wait_errors(struct km *k, struct task *t)
     CHECK_EQ(futex(k, t, FA, LX_FUTEX_WAKE_BITSET | PRIV, 1, 0, 0, 0), -LX_EINVAL);
     CHECK_EQ(futex(k, t, FA, 6 /* FUTEX_LOCK_PI */, 0, 0, 0, 0), -LX_ENOSYS);
     CHECK_EQ(futex(k, t, FA, LX_FUTEX_WAKE | LX_FUTEX_CLOCK_REALTIME, 1, 0, 0, 0), -LX_ENOSYS);
-    CHECK(k->futex_waiters == NULL);
+    CHECK(k->nr_futex_waiters == 0);
 }
 
 static void test_wait_wake_fifo(struct km *k, struct task *th[4])
@@ -157,7 +157,7 @@ static void test_wait_wake_fifo(struct km *k, struct task *th[4])
     CHECK_EQ(futex(k, th[1], FA, LX_FUTEX_WAIT | PRIV, 7, 0, 0, 0), KM_BLOCKED);
     futex_cancel_wait(k, th[1]);
     km_wake(k, th[1], true, -LX_ETIMEDOUT);
-    CHECK(k->futex_waiters == NULL);
+    CHECK(k->nr_futex_waiters == 0);
     CHECK_EQ(futex(k, th[0], FA, LX_FUTEX_WAKE | PRIV, 5, 0, 0, 0), 0);
     k->now_ns = 0;
 }
