@@ -408,10 +408,13 @@ static int stack_build(struct km *k, struct mm *mm, const struct elf *f, const c
     u64 a_execfn = stack_push_str(mm, &sp, execfn);
     u64 *a_env = calloc(envc + 1, sizeof(u64)), *a_arg = calloc(argc + 1, sizeof(u64));
     int rc = a_env && a_arg ? 0 : -LX_ENOMEM;
+    mm->env_end = sp; /* /proc/PID/cmdline and environ read these ranges */
     for (size_t i = envc; rc == 0 && i-- > 0;)
         a_env[i] = stack_push_str(mm, &sp, envp[i]);
+    mm->env_start = mm->arg_end = sp;
     for (size_t i = argc; rc == 0 && i-- > 0;)
         a_arg[i] = stack_push_str(mm, &sp, argv[i]);
+    mm->arg_start = sp;
     u64 a_platform = stack_push_str(mm, &sp, abi->platform);
     u8 rnd[16];
     lx_put64(false, rnd, km_rand(k));

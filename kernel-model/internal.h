@@ -73,6 +73,9 @@ i64 km_clone3_copy_in(struct km *k, struct task *t, u64 uargs, u64 size,
 void km_ev_refused(struct km *k, struct task *t, const char *call, int err, const char *rule,
                    const char *why);
 
+/* sys_misc.c: where tg keeps the soft limit of resource res (RLIMIT_*) */
+u64 *misc_rlim_field(struct tgroup *tg, int res);
+
 /* exec.c */
 i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp);
 

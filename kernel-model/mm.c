@@ -423,6 +423,10 @@ struct mm *mm_fork(struct mm *src, int new_id)
     mm->brk = src->brk;
     mm->start_stack = src->start_stack;
     mm->exe_entry = src->exe_entry;
+    mm->arg_start = src->arg_start;
+    mm->arg_end = src->arg_end;
+    mm->env_start = src->env_start;
+    mm->env_end = src->env_end;
     mm->as_limit = src->as_limit;
     mm->stack_limit = src->stack_limit;
     struct vma **tail = &mm->vmas;

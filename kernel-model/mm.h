@@ -53,6 +53,7 @@ struct mm {
     u64 mmap_base;      /* top-down allocation starts below this */
     u64 task_size;      /* first address above user space */
     u64 start_stack, exe_entry;
+    u64 arg_start, arg_end, env_start, env_end; /* exec's argv and envp strings */
     u64 as_limit;    /* RLIMIT_AS-like cap on mapped bytes (0: none); kept by mm_fork */
     u64 stack_limit; /* RLIMIT_STACK: a GROWSDOWN vma's largest size (0: its reservation) */
     const struct mm_observer *obs;

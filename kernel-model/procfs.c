@@ -34,7 +34,11 @@ enum pn_kind {
     PN_TIMENS,  /* timens_offsets (writable), fd NSV_TIMENS */
     PN_CWD,     /* cwd: magic link to the task's working directory */
     PN_ROOT,    /* root: magic link to its root, "/" (the model has no chroot) */
-    PN_MAPS,    /* procfs_mm.c */
+    PN_MAPS,    /* procfs_mm.c: maps, statm, cmdline, environ, limits */
+    PN_STATM,
+    PN_CMDLINE,
+    PN_ENVIRON,
+    PN_LIMITS,
 };
 
 /* A looked-up procfs node. task is the thread the node describes: the task
@@ -178,6 +182,14 @@ static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, s
         n->kind = PN_EXE;
     } else if (strcmp(c, "maps") == 0) {
         n->kind = PN_MAPS;
+    } else if (strcmp(c, "statm") == 0) {
+        n->kind = PN_STATM;
+    } else if (strcmp(c, "cmdline") == 0) {
+        n->kind = PN_CMDLINE;
+    } else if (strcmp(c, "environ") == 0) {
+        n->kind = PN_ENVIRON;
+    } else if (strcmp(c, "limits") == 0) {
+        n->kind = PN_LIMITS;
     } else if (strcmp(c, "cwd") == 0 || strcmp(c, "root") == 0) {
         n->kind = c[0] == 'c' ? PN_CWD : PN_ROOT;
     } else if (strcmp(c, "uid_map") == 0 || strcmp(c, "gid_map") == 0) {
@@ -243,7 +255,7 @@ static u32 pn_mode(enum pn_kind kind)
     if (pn_is_link(kind)) return LX_S_IFLNK | (kind == PN_FD ? 0700 : 0777);
     bool rw = kind == PN_COMM || kind == PN_UID_MAP || kind == PN_GID_MAP || kind == PN_SETGROUPS ||
               kind == PN_TIMENS;
-    return LX_S_IFREG | (rw ? 0644 : 0444);
+    return LX_S_IFREG | (rw ? 0644 : kind == PN_ENVIRON ? 0400 : 0444);
 }
 
 /* The caller may look at x's fds and exe (a simplified ptrace_may_access:
@@ -304,6 +316,10 @@ static void gen_dir(const struct pn *n, struct dl *d)
         dl_add(d, pn_ino(x, PN_STAT, 0), DT_REG_, "stat");
         dl_add(d, pn_ino(x, PN_EXE, 0), DT_LNK_, "exe");
         dl_add(d, pn_ino(x, PN_MAPS, 0), DT_REG_, "maps");
+        dl_add(d, pn_ino(x, PN_STATM, 0), DT_REG_, "statm");
+        dl_add(d, pn_ino(x, PN_CMDLINE, 0), DT_REG_, "cmdline");
+        dl_add(d, pn_ino(x, PN_ENVIRON, 0), DT_REG_, "environ");
+        dl_add(d, pn_ino(x, PN_LIMITS, 0), DT_REG_, "limits");
         dl_add(d, pn_ino(x, PN_UID_MAP, 0), DT_REG_, "uid_map");
         dl_add(d, pn_ino(x, PN_GID_MAP, 0), DT_REG_, "gid_map");
         dl_add(d, pn_ino(x, PN_SETGROUPS, 0), DT_REG_, "setgroups");
@@ -367,10 +383,11 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
     bool wr = (flags & LX_O_ACCMODE) != LX_O_RDONLY;
     bool dir = pn_is_dir(n.kind);
     if ((n.kind == PN_FD_DIR || n.kind == PN_EXE || n.kind == PN_NS_LINK || n.kind == PN_CWD ||
-         n.kind == PN_ROOT || n.kind == PN_MAPS) &&
+         n.kind == PN_ROOT || n.kind == PN_MAPS || n.kind == PN_ENVIRON) &&
         !pn_may_inspect(t, n.task))
         return -LX_EACCES;
     if (dir && wr) return -LX_EISDIR;
+    if (n.kind == PN_ENVIRON && !n.task->mm) return -LX_ESRCH; /* __mem_open: no mm */
     if (!dir && (flags & LX_O_DIRECTORY)) return -LX_ENOTDIR;
     if (n.kind == PN_EXE || n.kind == PN_FD || n.kind == PN_CWD || n.kind == PN_ROOT)
         return -LX_ENOENT; /* not followable */
@@ -407,6 +424,10 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
         if (n.kind == PN_STAT) gen_stat(n.task, &b);
         if (n.kind == PN_COMM) gen_comm(n.task, &b);
         if (n.kind == PN_MAPS) gen_maps(k, n.task, &b);
+        if (n.kind == PN_STATM) gen_statm(n.task, &b);
+        if (n.kind == PN_CMDLINE) gen_cmdline(n.task, &b);
+        if (n.kind == PN_ENVIRON) gen_environ(n.task, &b);
+        if (n.kind == PN_LIMITS) gen_limits(n.task, &b);
         if (ns_file) {
             char m[LX_UID_GID_MAP_MAX * 34];
             userns_show_file(t, n.task, ns_file, m, sizeof m);

@@ -1,7 +1,8 @@
 /* A small modelled procfs: /proc/self, /proc/thread-self, /proc/<pid>,
  * /proc/<pid>/task[/<tid>], and in each process or thread directory the
- * files status, stat, comm and the links exe and fd/<n> (plus the fd
- * directory). Everything else under /proc goes to the host as before.
+ * files status, stat, comm, maps, statm, cmdline, environ, limits (the
+ * last five in procfs_mm.c), the user and other namespace files, and the
+ * links exe, cwd, root, ns/<name> and fd/<n> (plus the fd directory).
  *
  * The file layer asks procfs_owns() with the normalised guest path first;
  * when it answers true the path is procfs's, and open/stat/access/readlink
@@ -11,7 +12,7 @@
  * entries are listed at the first getdents64 (and after a rewind).
  *
  * The guest's /proc is this model alone: the path walk (fs_walk) answers
- * ENOENT for a name under /proc it does not model (maps, cmdline, ...)
+ * ENOENT for a name under /proc it does not model (smaps, auxv, ...)
  * rather than show the host's /proc, which describes clonemu itself. */
 #ifndef CLONEMU_PROCFS_H
 #define CLONEMU_PROCFS_H

@@ -29,6 +29,20 @@ void sb_printf(struct sb *b, const char *fmt, ...)
     }
 }
 
+void sb_put(struct sb *b, const void *p, size_t n)
+{
+    if (b->len + n >= b->cap) {
+        size_t cap = b->cap * 2 + n;
+        char *np = procfs_xcalloc(1, cap);
+        memcpy(np, b->p, b->len);
+        free(b->p);
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+}
+
 static const char *pn_state(const struct task *x)
 {
     switch (x->state) {

@@ -2,6 +2,7 @@
  * /proc/PID/maps (fs/proc/task_mmu.c show_map_vma), statm, cmdline,
  * environ (fs/proc/base.c) and limits, snapshots made at open. */
 #include "kernel-model/files.h"
+#include "kernel-model/internal.h"
 #include "kernel-model/procfs.h"
 #include "kernel-model/procfs_int.h"
 
@@ -83,5 +84,103 @@ void gen_maps(struct km *k, struct task *x, struct sb *b)
             put_path(b, name);
         }
         sb_printf(b, "\n");
+    }
+}
+
+/* task_statm, in pages: size resident shared text lib data dt. The model
+ * does not track which pages are resident: every accessible page counts
+ * (resident), file pages are shared, text is the executable's code, data
+ * is data_vm (private writable, not stack) + stack_vm; lib and dt are 0
+ * as in Linux since 2.6. */
+void gen_statm(const struct task *x, struct sb *b)
+{
+    u64 size = 0, resident = 0, shared = 0, text = 0, data = 0;
+    for (const struct vma *v = x->mm ? x->mm->vmas : NULL; v; v = v->next) {
+        u64 pages = (v->end - v->start) / LX_PAGE_SIZE;
+        size += pages;
+        if (v->prot) resident += pages;
+        if (v->file) shared += pages;
+        if (v->file && v->file->exe && (v->prot & LX_PROT_EXEC)) text += pages;
+        if (v->flags & LX_MAP_GROWSDOWN)
+            data += pages;
+        else if ((v->prot & LX_PROT_WRITE) && !(v->flags & LX_MAP_SHARED))
+            data += pages;
+    }
+    sb_printf(b, "%llu %llu %llu %llu 0 %llu 0\n", (unsigned long long)size,
+              (unsigned long long)resident, (unsigned long long)shared, (unsigned long long)text,
+              (unsigned long long)data);
+}
+
+/* Guest bytes [start, end) of mm (access_remote_vm): up to the first
+ * unreadable chunk. */
+static void put_guest(struct sb *b, struct mm *mm, u64 start, u64 end)
+{
+    char chunk[256];
+    while (start < end) {
+        size_t n = end - start < sizeof chunk ? (size_t)(end - start) : sizeof chunk;
+        if (mm_read(mm, start, chunk, n) < 0) return;
+        sb_put(b, chunk, n);
+        start += n;
+    }
+}
+
+/* get_mm_cmdline: the argv strings exec left between arg_start and
+ * arg_end; when the NUL ending them has been overwritten (setproctitle),
+ * the string at arg_start, which may run on into the environment strings
+ * right after, up to its NUL, at most a page (get_mm_proctitle). */
+void gen_cmdline(const struct task *x, struct sb *b)
+{
+    struct mm *mm = x->mm;
+    if (!mm || mm->arg_start >= mm->arg_end) return;
+    u64 as = mm->arg_start, ae = mm->arg_end, es = mm->env_start, ee = mm->env_end;
+    if (es != ae || ee < es) es = ee = ae;
+    char c = 0;
+    if (mm_read(mm, ae - 1, &c, 1) == 0 && c) {
+        char page[LX_PAGE_SIZE];
+        size_t got = ee - as < sizeof page ? (size_t)(ee - as) : sizeof page;
+        size_t n = 0;
+        while (n < got && mm_read(mm, as + n, page + n, 1) == 0 && page[n])
+            n++;
+        if (n < got && page[n] == '\0') n++; /* the NUL, if found */
+        sb_put(b, page, n);
+        return;
+    }
+    put_guest(b, mm, as, ae);
+}
+
+/* environ_read: the bytes between env_start and env_end. */
+void gen_environ(const struct task *x, struct sb *b)
+{
+    if (x->mm && x->mm->env_end) put_guest(b, x->mm, x->mm->env_start, x->mm->env_end);
+}
+
+/* proc_pid_limits: a header, then every RLIMIT_* in number order. */
+void gen_limits(const struct task *x, struct sb *b)
+{
+    static const char *const lim[16][2] = {
+        {"Max cpu time", "seconds"},     {"Max file size", "bytes"},
+        {"Max data size", "bytes"},      {"Max stack size", "bytes"},
+        {"Max core file size", "bytes"}, {"Max resident set", "bytes"},
+        {"Max processes", "processes"},  {"Max open files", "files"},
+        {"Max locked memory", "bytes"},  {"Max address space", "bytes"},
+        {"Max file locks", "locks"},     {"Max pending signals", "signals"},
+        {"Max msgqueue size", "bytes"},  {"Max nice priority", NULL},
+        {"Max realtime priority", NULL}, {"Max realtime timeout", "us"},
+    };
+    sb_printf(b, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+    for (int i = 0; i < 16; i++) {
+        u64 cur = *misc_rlim_field(x->tg, i), max = x->tg->rlim_hard[i];
+        if (cur == ~0ULL)
+            sb_printf(b, "%-25s %-20s ", lim[i][0], "unlimited");
+        else
+            sb_printf(b, "%-25s %-20llu ", lim[i][0], (unsigned long long)cur);
+        if (max == ~0ULL)
+            sb_printf(b, "%-20s ", "unlimited");
+        else
+            sb_printf(b, "%-20llu ", (unsigned long long)max);
+        if (lim[i][1])
+            sb_printf(b, "%-10s\n", lim[i][1]);
+        else
+            sb_printf(b, "\n");
     }
 }

@@ -291,7 +291,7 @@ static i64 sys_getcpu(struct km *k, struct task *t, const u64 a[6])
 
 /* The tgroup field of a limit's soft value: the ones the model enforces
  * have their own, the others are only kept. */
-static u64 *misc_rlim_field(struct tgroup *tg, int res)
+u64 *misc_rlim_field(struct tgroup *tg, int res)
 {
     switch (res) {
     case LX_RLIMIT_NOFILE: return &tg->rlim_nofile;

@@ -15,6 +15,10 @@
  *   cld_code_name(c) "CLD_EXITED" for a siginfo_t si_code of SIGCHLD/waitid.
  *   si_code_name(s, c) "SI_TKILL", "SEGV_MAPERR"... for any signal's si_code.
  *   fail(what)       print "what: EXXX" and exit(1).
+ *   slurp(path, buf, n) the whole file into buf (NUL-terminated) with
+ *                    open/read only (no stdio, no malloc: reading /proc/self
+ *                    files does not change what they show); its length, or
+ *                    -1 with errno if it does not open.
  *
  * Everything is static inline so that every sample can include this header
  * and build with -Wall -Wextra -Werror whichever helpers it uses.
@@ -27,6 +31,7 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -168,6 +173,19 @@ static inline void fail(const char *what)
 {
     say("%s: %s\n", what, errno_name(errno));
     exit(1);
+}
+
+static inline ssize_t slurp(const char *path, char *buf, size_t n)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    size_t len = 0;
+    ssize_t r;
+    while (len < n - 1 && (r = read(fd, buf + len, n - 1 - len)) > 0)
+        len += (size_t)r;
+    buf[len] = '\0';
+    close(fd);
+    return (ssize_t)len;
 }
 
 #endif

@@ -47,21 +47,6 @@ struct line {
 
 static char maps[1 << 17];
 
-/* The whole file into buf with read(2) only (no stdio, no malloc: reading
- * must not change the mappings it reads). */
-static size_t slurp(const char *path, char *buf, size_t n)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) fail(path);
-    size_t len = 0;
-    ssize_t r;
-    while (len < n - 1 && (r = read(fd, buf + len, n - 1 - len)) > 0)
-        len += (size_t)r;
-    buf[len] = '\0';
-    close(fd);
-    return len;
-}
-
 /* The next line of *p; 0 at the end, -1 if it does not parse. */
 static int next_line(const char **p, struct line *l)
 {
@@ -109,7 +94,7 @@ static int is_exe(const struct line *l)
 
 static void format_checks(void)
 {
-    slurp("/proc/self/maps", maps, sizeof maps);
+    if (slurp("/proc/self/maps", maps, sizeof maps) < 0) fail("maps");
     const char *p = maps;
     struct line l;
     int r, lines = 0, sorted = 1, col73 = 1, anon_space = 1, named = 0;
@@ -136,7 +121,7 @@ static void named_checks(void)
     keep = malloc(100); /* makes sure the heap exists */
     void *b = sbrk(0);
     int local = 0;
-    slurp("/proc/self/maps", maps, sizeof maps);
+    if (slurp("/proc/self/maps", maps, sizeof maps) < 0) fail("maps");
     struct line l;
     int ok = find(maps, (uintptr_t)&named_checks, &l);
     say("main_line=%d main_perms=%s main_is_exe=%d\n", ok, ok ? l.perms : "-", ok && is_exe(&l));
@@ -154,7 +139,7 @@ static void file_checks(void)
     char *pm = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 4096);
     char *sm = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 4096);
     if (pm == MAP_FAILED || sm == MAP_FAILED) fail("mmap exe");
-    slurp("/proc/self/maps", maps, sizeof maps);
+    if (slurp("/proc/self/maps", maps, sizeof maps) < 0) fail("maps");
     struct line l;
     int ok = find(maps, (uintptr_t)pm, &l);
     say("private_file: line=%d perms=%s offset=%08llx one_page=%d is_exe=%d\n", ok, l.perms, l.off,
@@ -173,7 +158,7 @@ static void split_checks(void)
     if (p == MAP_FAILED) fail("mmap");
     if (mprotect(p + 4096, 3 * 4096, PROT_READ | PROT_WRITE)) fail("mprotect rw");
     if (mprotect(p + 2 * 4096, 4096, PROT_READ)) fail("mprotect r");
-    slurp("/proc/self/maps", maps, sizeof maps);
+    if (slurp("/proc/self/maps", maps, sizeof maps) < 0) fail("maps");
     struct line a, b, c;
     int ok = find(maps, (uintptr_t)p + 4096, &a) && find(maps, (uintptr_t)p + 2 * 4096, &b) &&
              find(maps, (uintptr_t)p + 3 * 4096, &c);
@@ -182,7 +167,7 @@ static void split_checks(void)
             c.end == (uintptr_t)p + 4 * 4096,
         a.ino == 0 && a.off == 0 && a.maj == 0 && a.min == 0 && a.name_col < 0);
     munmap(p + 2 * 4096, 4096);
-    slurp("/proc/self/maps", maps, sizeof maps);
+    if (slurp("/proc/self/maps", maps, sizeof maps) < 0) fail("maps");
     say("after_munmap: hole=%d\n", !find(maps, (uintptr_t)p + 2 * 4096, &a));
     munmap(p, 5 * 4096);
 }
@@ -195,7 +180,7 @@ static void *thread_main(void *arg)
     int local = 0;
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%ld/maps", (long)syscall(SYS_gettid));
-    slurp("/proc/self/maps", maps, sizeof maps);
+    if (slurp("/proc/self/maps", maps, sizeof maps) < 0) fail("maps");
     slurp("/proc/thread-self/maps", tself, sizeof tself);
     slurp(path, tmaps, sizeof tmaps);
     struct line l;

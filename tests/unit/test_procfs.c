@@ -274,8 +274,8 @@ int main(void)
 
     /* the process directory and fd/ */
     list_dir(p, "/proc/self", 4096, -1, got, sizeof got);
-    CHECK(strcmp(got, ". .. task fd status comm stat exe maps uid_map gid_map setgroups ns mounts "
-                      "mountinfo cgroup timens_offsets") == 0,
+    CHECK(strcmp(got, ". .. task fd status comm stat exe maps statm cmdline environ limits "
+                      "uid_map gid_map setgroups ns mounts mountinfo cgroup timens_offsets") == 0,
           "/proc/self: '%s'", got);
     list_dir(p, "/proc/self/fd", 4096, 10 /* DT_LNK */, got, sizeof got);
     CHECK(strcmp(got, ". .. 0 1 2 3") == 0, "fd/: '%s'", got); /* 3: the fd/ dir itself */

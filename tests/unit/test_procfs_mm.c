@@ -3,7 +3,9 @@
  * (Linux's "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu " and the name at
  * column 73), [heap] and [stack] by address as Linux decides them, a
  * file-backed range (mm_set_file) whose file offset follows mprotect's
- * splits and fork's copy, the exe label, and task/TID/maps. */
+ * splits and fork's copy, the exe label, and task/TID/maps; cmdline and
+ * environ read from the argv/envp ranges (setproctitle case too), statm's
+ * page counts, limits' columns. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +154,46 @@ int main(void)
     slurp(p, "/proc/self/maps", text, sizeof text, NULL);
     CHECK(strstr(text, named("50000000-50001000 r-xp 00000000 08:01 7", "/bin/prog")) != NULL,
           "exe line:\n%s", text);
+
+    /* cmdline / environ: the ranges exec recorded, read from guest memory */
+    static const char strs[] = "prog\0-v\0K=v\0E=\0";
+    if (mm_write(p->mm, 0x80000, strs, sizeof strs - 1) < 0) abort();
+    p->mm->arg_start = 0x80000;
+    p->mm->arg_end = p->mm->env_start = 0x80008;
+    p->mm->env_end = 0x80010;
+    i64 n = 0;
+    slurp(p, "/proc/self/cmdline", text, sizeof text, NULL);
+    CHECK(memcmp(text, "prog\0-v\0", 9) == 0, "cmdline: %s", text);
+    n = sc(p, NR_OPENAT, AT_FDCWD, PATH, 0, 0, 0, 0); /* PATH still holds .../cmdline */
+    CHECK(sc(p, NR_READ, (u64)n, BUF, 100, 0, 0, 0) == 8, "cmdline is 8 bytes");
+    sc(p, NR_CLOSE, (u64)n, 0, 0, 0, 0, 0);
+    slurp(p, "/proc/self/environ", text, sizeof text, NULL);
+    CHECK(memcmp(text, "K=v\0E=\0", 8) == 0, "environ: %s", text);
+    if (mm_write(p->mm, 0x80007, "X", 1) < 0) abort(); /* setproctitle: argv's last NUL gone */
+    slurp(p, "/proc/self/cmdline", text, sizeof text, NULL);
+    n = sc(p, NR_OPENAT, AT_FDCWD, PATH, 0, 0, 0, 0);
+    CHECK(sc(p, NR_READ, (u64)n, BUF, 100, 0, 0, 0) == 5 && strcmp(text, "prog") == 0,
+          "proctitle: the string at arg_start with its NUL");
+    sc(p, NR_CLOSE, (u64)n, 0, 0, 0, 0, 0);
+
+    /* statm: 0x100 + 0x10 + 2 (heap) + 3 (x.so) + 1 (exe) pages; data is the
+     * private writable ones, shared the file ones, text the exe's code */
+    slurp(p, "/proc/self/statm", text, sizeof text, NULL);
+    CHECK(strcmp(text, "278 278 4 1 0 261 0\n") == 0, "statm: %s", text);
+
+    /* limits: the header and a line in proc_pid_limits' columns */
+    slurp(p, "/proc/self/limits", text, sizeof text, NULL);
+    CHECK(
+        strncmp(text,
+                "Limit                     Soft Limit           Hard Limit           Units     \n"
+                "Max cpu time              unlimited            unlimited            seconds   \n",
+                158) == 0,
+        "limits:\n%s", text);
+    CHECK(strstr(text, "\nMax stack size            8388608              unlimited            "
+                       "bytes     \n") != NULL &&
+              strstr(text,
+                     "\nMax nice priority         unlimited            unlimited            \n"),
+          "limits lines:\n%s", text);
 
     fake_shutdown(&K);
     printf("%d passed, %d failed\n", passed, failed);
