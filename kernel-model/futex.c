@@ -115,12 +115,13 @@ void futex_cancel_wait(struct km *k, struct task *t)
 
 void futex_free_all(struct km *k)
 {
+    /* the tasks may be freed already (km_destroy): only the records go */
     for (int i = 0; k->futex_hash && i < KM_FUTEX_HASH_SIZE; i++)
-        while (k->futex_hash[i].head) {
-            struct futex_waiter *w = k->futex_hash[i].head;
-            futex_unlink(k, w);
+        for (struct futex_waiter *w = k->futex_hash[i].head, *n; w; w = n) {
+            n = w->next;
             free(w);
         }
+    k->nr_futex_waiters = 0;
     free(k->futex_hash);
     k->futex_hash = NULL;
 }

@@ -138,6 +138,9 @@ static void teardown(void)
     T2.fs = NULL;
     mm_put(T2.mm);
     mm_put(T.mm);
+    km_sched_free(&K); /* the model's indexes over the hand-made tasks */
+    free(K.pid_hash);
+    K.pid_hash = NULL;
 }
 
 /* Call a handler through the km_sys_file table (unnamed args are 0). */
