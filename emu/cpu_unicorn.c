@@ -91,6 +91,9 @@ struct uarch {
     /* QEMU's TLB_NOTDIRTY for the target: 1 << (TARGET_PAGE_BITS_MIN - 2)
      * (cpu_unicorn_fastw.inc). */
     u64 tlb_notdirty;
+    /* The vector registers (uc id of the first, how many): only their low
+     * 16 bytes can be non-zero (cpu_unicorn_ctxsw.inc). nvec 0: unused. */
+    int vec_reg, nvec;
 };
 
 /* A task's register context. */
@@ -145,6 +148,13 @@ struct engine {
     u32 fw_quiet;    /* empty scans in a row at the longest interval */
     u64 fw_total;    /* entries cleared in all */
     bool fw_pending; /* a data window came since the last scan */
+    /* Context switches (cpu_unicorn_ctxsw.inc): the CPU's env, found by
+     * fastw_find, and the byte ranges of it a switch copies. */
+    u8 *env;
+    struct ctxsw_range {
+        u32 off, len;
+    } * sw;
+    int nsw;
 };
 
 #define ENGINE_XRANGES 8
@@ -174,6 +184,7 @@ static bool engine_fault_in(struct engine *e, u64 addr);
 static const struct uarch *const uarch_all[] = {&uarch_x86_64, &uarch_aarch64, &uarch_s390x};
 
 #include "emu/cpu_unicorn_fastw.inc"
+#include "emu/cpu_unicorn_ctxsw.inc"
 
 static const struct uarch *uarch_for(const struct km_abi *abi)
 {
@@ -332,6 +343,7 @@ static struct engine *engine_open(const struct uarch *ua)
     if (!err) err = uc_context_save(e->uc, e->reset);
     if (err) die_uc("uc_context_save", err);
     fastw_find(e);
+    ctxsw_find(e);
     return e;
 }
 
@@ -392,6 +404,7 @@ static void engine_release(struct engine *e)
     }
     uc_context_free(e->reset);
     free(e->res);
+    free(e->sw);
     uc_close(e->uc);
     if (e->cs_open) cs_close(&e->cs);
     free(e);
@@ -409,18 +422,6 @@ static struct uctx *ctx_of(struct task *t)
         abort();
     }
     return c;
-}
-
-/* Put c's registers into its engine (saving the previous live context). */
-static void ctx_make_live(struct uctx *c)
-{
-    struct engine *e = c->eng;
-    if (e->live == c) return;
-    uc_err err = UC_ERR_OK;
-    if (e->live) err = uc_context_save(e->uc, e->live->c);
-    if (!err) err = uc_context_restore(e->uc, c->c);
-    if (err) die_uc("context switch", err);
-    e->live = c;
 }
 
 static void ucx_free(struct task *t)
