@@ -31,6 +31,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <unicorn/unicorn.h>
 
 /* Linux si_codes used for CPU faults. */
@@ -320,6 +321,16 @@ static void res_drop(struct engine *e, int i);
 /* A fresh engine of that arch: hooks installed, registers at reset. */
 static struct engine *engine_open(const struct uarch *ua)
 {
+    /* Unicorn madvises each engine's 1 GiB code buffer MADV_HUGEPAGE, so
+     * the prologue written at its init faults in (and zeroes) a whole
+     * 2 MiB page per engine: with one engine per live process that was
+     * most of the time and memory of a 1,000-process run. The process
+     * makes no other THP request. */
+    static bool thp_off;
+    if (!thp_off) {
+        (void)prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0); /* only a hint */
+        thp_off = true;
+    }
     struct engine *e = calloc(1, sizeof(*e));
     if (!e) return NULL;
     uc_err err = uc_open(ua->arch, ua->mode, &e->uc);
