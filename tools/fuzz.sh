@@ -33,8 +33,10 @@ for t in $targets; do
         -max_len=16384 -print_final_stats=1 -jobs="$jobs" -workers="$jobs" corpus) >"$log" 2>&1
     rc=$?
     set -e
-    # with -jobs, the workers' logs are fuzz-N.log in the work dir
-    execs=$(cat "$log" "$work"/fuzz-*.log 2>/dev/null | sed -n 's/^stat::number_of_executed_units: *//p' |
+    # with -jobs, the workers' logs fuzz-N.log hold the stats (the main log
+    # repeats them when there is one worker: count each worker once)
+    logs=$(ls "$work"/fuzz-*.log 2>/dev/null || echo "$log")
+    execs=$(cat $logs | sed -n 's/^stat::number_of_executed_units: *//p' |
         awk '{s += $1} END {print s + 0}')
     crashes=$(ls "$work" | grep -c '^\(crash\|leak\|timeout\|oom\)-' || true)
     echo "$t: $execs execs, $crashes crashes (exit $rc; log $log)"
