@@ -102,6 +102,9 @@ i64 mm_read_str(struct mm *mm, u64 addr, char *dst, size_t max);
 /* Host pointer for [addr, addr+len) if it lies in one accessible mapping
  * (prot checked as for read, and for write if want_write), else NULL. */
 u8 *mm_host_ptr(struct mm *mm, u64 addr, size_t len, bool want_write);
+/* Host memory of guest address addr inside vma v, whatever its protection
+ * (no check: the caller knows addr lies in v). */
+u8 *mm_vma_host(const struct vma *v, u64 addr);
 const struct vma *mm_find_vma(const struct mm *mm, u64 addr);
 /* Label the vmas of [start, end) (split at its edges) as f's bytes from
  * file offset pgoff on (each vma takes a reference), or anonymous (NULL). */
