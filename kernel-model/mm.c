@@ -15,6 +15,7 @@
  * and neighbours that view the same backing contiguously with the same
  * prot/flags/name are merged again after every change. */
 #include "kernel-model/mm.h"
+#include "kernel-model/host_pages.h"
 #include "kernel-model/mm_advise.h"
 #include "kernel-model/mm_file.h"
 #include "kernel-model/mm_index.h"
@@ -407,47 +408,31 @@ static bool page_is_zero(const u8 *p)
     return memcmp(p, zero, LX_PAGE_SIZE) == 0;
 }
 
-/* Can the host page anonymous memory out? Then a page that mincore calls
- * not resident may still hold data (in swap). */
-static bool host_has_swap(void)
+struct copy_ctx {
+    u8 *dst;
+    const u8 *src;
+};
+
+static void copy_range(void *ctx, u64 off, u64 len)
 {
-    static int swap = -1;
-    if (swap < 0) {
-        swap = 1;
-        FILE *f = fopen("/proc/swaps", "r");
-        if (f) {
-            char line[256];
-            int n = 0;
-            while (fgets(line, sizeof line, f))
-                n++;
-            fclose(f);
-            swap = n > 1; /* a header line only: no swap */
-        }
-    }
-    return swap;
+    struct copy_ctx *c = ctx;
+    for (u64 o = off; o < off + len; o += PAGE)
+        if (!page_is_zero(c->src + o)) memcpy(c->dst + o, c->src + o, PAGE);
 }
 
 /* Copy len bytes page by page, skipping all-zero source pages so that the
  * untouched (lazily committed) parts of the source stay uncommitted in the
- * copy too. dst is fresh zeroed memory. Pages the host never committed
- * (mincore: not resident, and no swap to hold them) are zero without being
- * read: a fork of a huge, mostly untouched mapping (the fuzzer's 16 TiB
- * PROT_NONE mmap) costs its touched pages, not its size. */
+ * copy too. dst is fresh zeroed memory. Only the ranges the host says may
+ * hold data are read (host_pages.h): a fork of a huge, mostly untouched
+ * mapping (the fuzzer's 16 TiB PROT_NONE mmap) costs its touched pages, not
+ * its size. */
 static void copy_nonzero_pages(u8 *dst, const u8 *src, u64 len)
 {
-    static unsigned char vec[1u << 16]; /* 256 MiB of host pages a call */
-    bool probe = !host_has_swap() && sysconf(_SC_PAGESIZE) == (long)PAGE;
-    for (u64 off = 0; off < len;) {
-        u64 n = (len - off) / PAGE;
-        if (n > sizeof vec) n = sizeof vec;
-        bool known = probe && mincore((void *)(src + off), n * PAGE, vec) == 0;
-        for (u64 i = 0; i < n; i++) {
-            u64 o = off + i * PAGE;
-            if (known && !(vec[i] & 1)) continue;
-            if (!page_is_zero(src + o)) memcpy(dst + o, src + o, PAGE);
-        }
-        off += n * PAGE;
-    }
+    struct copy_ctx c = {dst, src};
+    if (sysconf(_SC_PAGESIZE) == (long)PAGE)
+        host_pages_walk(src, len, copy_range, &c);
+    else
+        copy_range(&c, 0, len);
 }
 
 struct mm *mm_fork(struct mm *src, int new_id)
