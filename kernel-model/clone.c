@@ -83,6 +83,9 @@ RULE(LX_ENOMEM, pidns_dead,
      "the init of the pid namespace has exited: no more processes can join it (since 3.4)")
 RULE(LX_EMFILE, pidfd_emfile, "CLONE_PIDFD: no free file descriptor (since 5.2)")
 RULE(LX_EFAULT, pidfd_fault, "CLONE_PIDFD: the pidfd cannot be stored (since 5.2)")
+RULE(LX_ENOMEM, mm_nomem,
+     "copy_mm: the host has no room for a copy of the address space (clonemu backs every guest "
+     "mapping with host address space; a guest that maps most of it cannot fork)")
 RULE(
     LX_EBADF, into_cgroup_badf,
     "CLONE_INTO_CGROUP: the fd is not a cgroup v2 directory (cgroups are not modelled) (since 5.7)")
@@ -358,6 +361,9 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     const struct clone_rule *late = r == &into_cgroup_badf ? r : NULL;
     if (r && !late) return refuse(k, t, call, r);
     u64 f = a->flags;
+    struct mm *mm = NULL; /* copy_mm first: nothing to undo when it fails */
+    if (!(f & LX_CLONE_VM) && !(mm = mm_fork(t->mm, km_new_res_id(k))))
+        return refuse(k, t, call, &mm_nomem);
 
     struct task *c = km_task_alloc(k, 0); /* numbered once its pid namespace is known */
     c->abi = t->abi;
@@ -377,7 +383,7 @@ i64 km_clone(struct km *k, struct task *t, struct kernel_clone_args *a)
     if (f & LX_CLONE_VM) {
         c->mm = mm_get(t->mm);
     } else {
-        c->mm = mm_fork(t->mm, km_new_res_id(k));
+        c->mm = mm;
         fs_set_exe(k, c->mm, fs_exe_path(k, t->mm));
     }
     note_res(shared, copied, n, f & LX_CLONE_VM, "mm", c->mm->id);

@@ -461,7 +461,10 @@ struct mm *mm_fork(struct mm *src, int new_id)
             /* a stack keeps its room to grow down (mm_expand_stack) */
             off = (s->flags & LX_MAP_GROWSDOWN) ? s->offset : 0;
             b = backing_new(off + len);
-            if (!b) mm_die("fork: out of host memory");
+            if (!b) { /* the host's address space is full: ENOMEM */
+                mm_put(mm);
+                return NULL;
+            }
             copy_nonzero_pages(b->host + off, mm_vma_host(s, s->start), len);
         }
         struct vma *v = vma_new(s->start, s->end, s->prot, s->flags, b, off, s->name);

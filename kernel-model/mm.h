@@ -72,7 +72,8 @@ struct mm *mm_new(const struct mm_observer *obs, void *obs_ctx, bool big_endian,
 struct mm *mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 /* fork: a new mm with a copy of every private mapping's contents and the
- * same backing for MAP_SHARED mappings; the observer is told of each. */
+ * same backing for MAP_SHARED mappings; the observer is told of each.
+ * NULL when the host has no room for the copy (the caller's ENOMEM). */
 struct mm *mm_fork(struct mm *src, int new_id);
 
 /* mmap of anonymous memory. addr is a hint unless LX_MAP_FIXED /

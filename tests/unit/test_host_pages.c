@@ -118,9 +118,33 @@ static void test_fork(void)
     mm_put(mm);
 }
 
+/* A guest that maps most of the address space cannot be copied: mm_fork
+ * reports it (the caller's ENOMEM) and the parent stays whole. Where the
+ * host refuses the big mapping itself (ASan's shadow, valgrind), there is
+ * nothing to check. */
+static void test_fork_no_room(void)
+{
+    struct mm *mm = mm_new(NULL, NULL, false, 0x800000000000ULL, 0x7f0000000000ULL);
+    u64 at = 0x10000000000ULL, len = 80 * TIB;
+    i64 r = mm_map_anon(mm, at, len, LX_PROT_NONE, LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED,
+                        NULL);
+    if (r < 0) {
+        printf("host refused a 80 TiB mapping (%lld): fork_no_room not checked\n", (long long)r);
+        mm_put(mm);
+        return;
+    }
+    CHECK_EQ(r, (i64)at);
+    CHECK(mm_fork(mm, 2) == NULL, "a second 80 TiB copy cannot fit in the host");
+    CHECK_EQ(mm_protect(mm, at, 0x1000, LX_PROT_READ | LX_PROT_WRITE), 0);
+    u32 v = 7;
+    CHECK_EQ(mm_write(mm, at, &v, sizeof v), 0);
+    mm_put(mm);
+}
+
 int main(void)
 {
     test_walk();
     test_fork();
+    test_fork_no_room();
     return check_report("test_host_pages");
 }
