@@ -139,5 +139,6 @@ i64 km_execve(struct km *k, struct task *t, u64 upath, u64 uargv, u64 uenvp)
     km_ev_int(k, "mm", nmm->id);
     km_ev_end(k);
     nsproxy_exec(k, t); /* exec_task_namespaces: time_for_children */
+    cap_exec(t);
     return KM_NORET;
 }

@@ -49,6 +49,10 @@ struct cred *cred_get(struct cred *c);
 struct cred *cred_dup(const struct cred *c); /* a private copy to change (prepare_creds) */
 void cred_put(struct cred *c);
 bool cred_capable_admin(const struct cred *c);
+/* caps.c: the capability prctls (cap_task_prctl; -LX_ENOSYS: not one of
+ * them) and execve's new capability sets (cap_bprm_creds_from_file). */
+i64 cap_prctl(struct task *t, int option, const u64 a[6]);
+void cap_exec(struct task *t);
 /* nsproxy_*: kernel-model/ns.h */
 struct sighand *sighand_new(struct km *k);
 struct sighand *sighand_get(struct sighand *s);

@@ -108,7 +108,9 @@ struct cred {
     int refs;
     u32 uid, euid, suid, fsuid, gid, egid, sgid, fsgid;
     u64 cap_effective, cap_permitted, cap_inheritable;
-    struct user_ns *user_ns; /* NULL: the initial user namespace */
+    u64 cap_bset, cap_ambient; /* bounding and ambient sets */
+    u32 securebits;            /* SECBIT_* (include/uapi/linux/securebits.h) */
+    struct user_ns *user_ns;   /* NULL: the initial user namespace */
     int ngroups;
     u32 *groups; /* supplementary groups (kernel gids), sorted */
 };

@@ -31,9 +31,18 @@ struct km_ns { /* ns_common */
 #define LX_CAP_SYS_ADMIN          21
 #define LX_CAP_SYS_RESOURCE       24
 #define LX_CAP_CHECKPOINT_RESTORE 40
+#define LX_CAP_LAST_CAP           40
 #define LX_CAP_FULL_SET           0x1ffffffffffULL /* CAP_LAST_CAP = 40 */
-#define LX_OVERFLOW_ID            65534u           /* overflowuid / overflowgid */
-#define LX_UID_GID_MAP_MAX        340              /* extents per map */
+/* Securebits (include/uapi/linux/securebits.h): each bit has a lock above it */
+#define LX_SECBIT_NOROOT               (1u << 0)
+#define LX_SECBIT_NO_SETUID_FIXUP      (1u << 2)
+#define LX_SECBIT_KEEP_CAPS            (1u << 4)
+#define LX_SECBIT_KEEP_CAPS_LOCKED     (1u << 5)
+#define LX_SECBIT_NO_CAP_AMBIENT_RAISE (1u << 6)
+#define LX_SECURE_ALL_BITS             0x55u
+#define LX_SECURE_ALL_LOCKS            0xaau
+#define LX_OVERFLOW_ID                 65534u /* overflowuid / overflowgid */
+#define LX_UID_GID_MAP_MAX             340    /* extents per map */
 
 struct uid_gid_extent {
     u32 first, lower_first, count; /* lower_first: a kernel id */
@@ -218,6 +227,10 @@ int userns_may_create(const struct cred *c);
 /* A new user namespace below c's, owned by c's euid/egid; c moves into it
  * with every capability (set_cred_user_ns). Emits ns_create. */
 void userns_create(struct km *k, const struct task *by, struct cred *c);
+/* set_cred_user_ns: credentials moving into a user namespace get every
+ * capability there (full permitted, effective, bounding; no inheritable,
+ * ambient or securebits). */
+void userns_cred_caps(struct cred *c);
 /* /proc/<pid>/uid_map, gid_map, setgroups of target as reader sees them */
 void userns_show_map(const struct task *reader, const struct task *target, bool gid, char *buf,
                      size_t n);

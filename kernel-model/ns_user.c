@@ -110,11 +110,16 @@ void userns_create(struct km *k, const struct task *by, struct cred *c)
     u->owner_gid = c->egid;
     u->setgroups_allowed = true;
     km_ns_setup(k, &u->ns, KM_NS_USER, by, false, parent); /* holds the parent */
-    /* set_cred_user_ns: the cred moves in with every capability */
     if (parent) km_ns_put(k, &parent->ns);
     c->user_ns = u;
-    c->cap_effective = c->cap_permitted = LX_CAP_FULL_SET;
-    c->cap_inheritable = 0;
+    userns_cred_caps(c);
+}
+
+void userns_cred_caps(struct cred *c)
+{
+    c->cap_effective = c->cap_permitted = c->cap_bset = LX_CAP_FULL_SET;
+    c->cap_inheritable = c->cap_ambient = 0;
+    c->securebits = 0;
 }
 
 /* --- /proc/<pid>/uid_map, gid_map, setgroups ----------------------------- */

@@ -170,7 +170,9 @@ void gen_status(struct km *k, const struct task *x, struct sb *b)
               (unsigned long long)(c ? c->cap_inheritable & PROCFS_CAP_FULL : 0),
               (unsigned long long)(c ? c->cap_permitted & PROCFS_CAP_FULL : 0),
               (unsigned long long)(c ? c->cap_effective & PROCFS_CAP_FULL : 0));
-    sb_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", PROCFS_CAP_FULL, 0ull);
+    sb_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n",
+              (unsigned long long)(c ? c->cap_bset & PROCFS_CAP_FULL : PROCFS_CAP_FULL),
+              (unsigned long long)(c ? c->cap_ambient & PROCFS_CAP_FULL : 0));
     sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
     sb_printf(b, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
 }

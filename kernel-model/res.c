@@ -36,6 +36,7 @@ struct cred *cred_new(u32 uid, u32 gid)
     c->uid = c->euid = c->suid = c->fsuid = uid;
     c->gid = c->egid = c->sgid = c->fsgid = gid;
     c->cap_effective = c->cap_permitted = uid == 0 ? LX_CAP_FULL_SET : 0;
+    c->cap_bset = LX_CAP_FULL_SET;
     return c;
 }
 

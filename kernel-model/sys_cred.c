@@ -84,14 +84,21 @@ static i64 commit(struct task *t, struct cred *n)
     return 0;
 }
 
-/* cap_emulate_setxuid: leaving root (uid 0 of the namespace) drops the
- * capabilities; becoming euid root again raises the effective set. */
+/* cap_task_fix_setuid / cap_emulate_setxuid: leaving root (uid 0 of the
+ * namespace) drops the capabilities unless SECBIT_KEEP_CAPS, and always
+ * the ambient set; euid leaving root clears the effective set, becoming
+ * euid root again raises it to the permitted one. SECBIT_NO_SETUID_FIXUP
+ * turns all of this off. */
 static void emulate_setxuid(struct cred *n, const struct cred *o)
 {
+    if (o->securebits & LX_SECBIT_NO_SETUID_FIXUP) return;
     u32 root = km_make_kuid(o->user_ns, 0);
     bool was = o->uid == root || o->euid == root || o->suid == root;
     bool is = n->uid == root || n->euid == root || n->suid == root;
-    if (was && !is) n->cap_permitted = n->cap_effective = 0;
+    if (was && !is) {
+        if (!(o->securebits & LX_SECBIT_KEEP_CAPS)) n->cap_permitted = n->cap_effective = 0;
+        n->cap_ambient = 0;
+    }
     if (o->euid == root && n->euid != root) n->cap_effective = 0;
     if (o->euid != root && n->euid == root) n->cap_effective = n->cap_permitted;
 }
@@ -339,15 +346,20 @@ static i64 sys_capset(struct km *k, struct task *t, const u64 a[6])
         }
     for (int j = 0; j < 3; j++)
         set[j] &= LX_CAP_FULL_SET;
+    /* cap_capset: inheritable within inheritable|permitted (unless
+     * CAP_SETPCAP) and within inheritable|bounding; permitted may only
+     * shrink; effective within the new permitted */
     const struct cred *o = t->cred;
     bool setpcap = km_ns_capable(o, o->user_ns, LX_CAP_SETPCAP);
     if (!setpcap && (set[2] & ~(o->cap_inheritable | o->cap_permitted))) return -LX_EPERM;
+    if (set[2] & ~(o->cap_inheritable | o->cap_bset)) return -LX_EPERM;
     if (set[1] & ~o->cap_permitted) return -LX_EPERM;
     if (set[0] & ~set[1]) return -LX_EPERM;
     struct cred *n = cred_dup(o);
     n->cap_effective = set[0];
     n->cap_permitted = set[1];
     n->cap_inheritable = set[2];
+    n->cap_ambient &= set[1] & set[2]; /* ambient stays within permitted & inheritable */
     return commit(t, n);
 }
 

@@ -514,6 +514,8 @@ static void misc_mark_has_subreaper(struct task *p, int depth)
 static i64 sys_prctl(struct km *k, struct task *t, const u64 a[6])
 {
     (void)k;
+    i64 r = cap_prctl(t, (int)a[0], a); /* security_task_prctl comes first */
+    if (r != -LX_ENOSYS) return r;
     switch ((int)a[0]) {
     case LX_PR_SET_NAME: {
         char name[16] = {0};

@@ -197,8 +197,7 @@ static i64 sys_setns(struct km *k, struct task *t, const u64 a[6])
         struct cred *c = cred_dup(t->cred);
         if (c->user_ns) km_ns_put(k, &c->user_ns->ns);
         c->user_ns = want[KM_NS_USER] ? (struct user_ns *)km_ns_get(want[KM_NS_USER]) : NULL;
-        c->cap_effective = c->cap_permitted = LX_CAP_FULL_SET;
-        c->cap_inheritable = 0;
+        userns_cred_caps(c);
         cred_put(t->cred);
         t->cred = c;
     }
