@@ -13,17 +13,7 @@
 #include <unistd.h>
 
 #include "emu/hostfs_posix.h"
-
-static int passed, failed;
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond);                     \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/support/check.h"
 
 /* hostfs_posix_add_root: paths outside the roots are refused, no host
  * symlink or ".." is followed under one (the model's walk resolved them
@@ -188,6 +178,5 @@ int main(void)
     CHECK(rmdir(dir) == 0);
 
     test_confined();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_hostfs");
 }

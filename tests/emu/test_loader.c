@@ -12,20 +12,7 @@
 
 #include "emu/loader.h"
 #include "tests/unit/support/fake_host.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/support/check.h"
 
 static void *no_ctx(const struct km_abi *abi)
 {
@@ -145,6 +132,5 @@ static void test_s390x_stack(void)
 int main(void)
 {
     test_s390x_stack();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_loader");
 }

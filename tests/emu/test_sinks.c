@@ -13,30 +13,7 @@
 
 #include "kernel-model/km.h"
 #include "emu/sinks.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond);                     \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_STR(got, want)                                                                       \
-    do {                                                                                           \
-        const char *g_ = (got), *w_ = (want);                                                      \
-        if (g_ && strcmp(g_, w_) == 0) {                                                           \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            fprintf(stderr, "%s:%d: FAILED:\n  got  %s\n  want %s\n", __FILE__, __LINE__,          \
-                    g_ ? g_ : "(null)", w_);                                                       \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/support/check.h"
 
 /* A model with just what the event builder touches. */
 struct fixture {
@@ -278,6 +255,5 @@ int main(void)
     test_clone_flags();
     test_file_sinks();
     test_nested_aborts();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_sinks");
 }

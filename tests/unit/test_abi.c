@@ -5,24 +5,11 @@
 #include <stdio.h>
 
 #include "kernel-model/abi.h"
+#include "tests/unit/support/check.h"
 
 /* From the generated arch/<arch>/abi_sysnr.c. */
 extern const u32 km_abi_x86_64_sys_count;
 extern const u32 km_abi_aarch64_sys_count;
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 /* Number nr of abi is the syscall `name` and maps to generic `sysno`. */
 static void check_nr(const struct km_abi *abi, u32 nr, const char *name, enum lx_sysno sysno)
@@ -365,6 +352,5 @@ int main(void)
     test_stat_layout();
     test_registry_and_constants();
     test_names();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_report("test_abi");
 }

@@ -394,5 +394,5 @@ int main(void)
     test_time_structs();
     test_rlimit_sysinfo();
     test_old_mmap();
-    return be_report();
+    return check_report("test_bigendian");
 }

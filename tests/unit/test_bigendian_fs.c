@@ -208,5 +208,5 @@ int main(void)
     test_tcgets();
     test_strings_and_proc_status();
     test_pidfd_open_waitid();
-    return be_report();
+    return check_report("test_bigendian_fs");
 }

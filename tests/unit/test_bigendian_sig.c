@@ -336,5 +336,5 @@ int main(void)
     test_sched_prctl_sigsuspend();
     test_clone3_set_tid();
     test_execve_vectors();
-    return be_report();
+    return check_report("test_bigendian_sig");
 }

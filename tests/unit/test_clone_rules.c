@@ -12,6 +12,7 @@
 #include "kernel-model/files.h"
 #include "kernel-model/internal.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 /* x86-64 syscall numbers (aarch64 clone is 220) */
 enum { NR_CLONE = 56, NR_FORK = 57, NR_VFORK = 58, NR_CLONE3 = 435, A64_NR_CLONE = 220 };
@@ -29,20 +30,6 @@ enum { NR_CLONE = 56, NR_FORK = 57, NR_VFORK = 58, NR_CLONE3 = 435, A64_NR_CLONE
 
 #define X86_TASK_SIZE 0x7ffffffff000ULL
 #define CAP_ADMIN     (1ULL << 21)
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL ");                                                                       \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 /* --- a booted model with a sink recording clone refusals ---------------- */
 
@@ -114,10 +101,8 @@ static void put_c3(struct ctx *c, u64 addr, const struct c3 *a)
     u8 b[88];
     for (int i = 0; i < 11; i++)
         lx_put64(false, b + 8 * i, v[i]);
-    if (mm_write(c->t->mm, addr, b, sizeof b) < 0) {
-        printf("put_c3: cannot write clone_args at %#llx\n", (unsigned long long)addr);
-        failed++;
-    }
+    CHECK(mm_write(c->t->mm, addr, b, sizeof b) >= 0, "put_c3: cannot write clone_args at %#llx",
+          (unsigned long long)addr);
 }
 
 static i64 clone3_at(struct ctx *c, u64 addr, u64 size)
@@ -830,6 +815,5 @@ int main(void)
     test_settls_aarch64();
     test_non_refusals();
     test_effects();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_clone_rules");
 }

@@ -9,6 +9,7 @@
 
 #include "kernel-model/internal.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 /* x86-64 syscall numbers */
 enum {
@@ -33,20 +34,6 @@ enum {
 #define STACK 0x20000ULL
 
 #define THREAD_FLAGS (LX_CLONE_VM | LX_CLONE_SIGHAND | LX_CLONE_THREAD)
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s: ", __func__);                                                         \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 struct ctx {
     struct km k;
@@ -623,6 +610,5 @@ int main(void)
     test_vfork();
     test_kill();
     test_initial_exit();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_exit_wait");
 }

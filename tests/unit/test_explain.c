@@ -12,25 +12,13 @@
 
 #include "kernel-model/explain.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 enum { NR_CLONE = 56, NR_CLONE3 = 435 }; /* x86-64 */
 #define ARGS  0x10000ULL
 #define PTID  0x12000ULL /* explain.c's pointers: parent_tid (clone: also pidfd) */
 #define CTID  0x12100ULL
 #define PIDFD 0x12200ULL
-
-static int passed, failed;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL ");                                                                       \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 struct row {
     const char *name, *rule; /* the table's row name and rule id */
@@ -207,6 +195,6 @@ int main(void)
     check_all_rules();
     check_accepted();
     check_parse();
-    printf("%d passed, %d failed (%zu table rows)\n", passed, failed, sizeof rows / sizeof rows[0]);
-    return failed ? 1 : 0;
+    printf("test_explain: %zu table rows\n", sizeof rows / sizeof rows[0]);
+    return check_report("test_explain");
 }

@@ -9,34 +9,11 @@
 #include "kernel-model/internal.h"
 #include "kernel-model/sys.h"
 #include "tests/unit/support/fake_fs.h"
+#include "tests/unit/support/check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        i64 a_ = (i64)(a), b_ = (i64)(b);                                                          \
-        if (a_ == b_) {                                                                            \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s == %s (%lld != %lld)\n", __FILE__, __LINE__, #a, #b,            \
-                   (long long)a_, (long long)b_);                                                  \
-        }                                                                                          \
-    } while (0)
 
 /* --- weak stubs of km.c services ------------------------------------- */
 
@@ -615,6 +592,5 @@ int main(void)
     test_getdents();
     test_poll();
     test_pidfd();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_files");
 }

@@ -5,33 +5,10 @@
 #include "kernel-model/futex.h"
 #include "kernel-model/sys.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        i64 a_ = (i64)(a), b_ = (i64)(b);                                                          \
-        if (a_ == b_) {                                                                            \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s == %s (0x%llx != 0x%llx)\n", __FILE__, __LINE__, #a, #b,        \
-                   (unsigned long long)a_, (unsigned long long)b_);                                \
-        }                                                                                          \
-    } while (0)
 
 #define FA   0x10000ULL /* futex words in the private RW region */
 #define FB   0x10040ULL
@@ -569,10 +546,8 @@ int main(void)
     static struct km k;
     struct task *t = fake_boot(&k, &km_abi_x86_64);
     struct task *th[4] = {t, spawn(&k, t, true), spawn(&k, t, true), spawn(&k, t, true)};
-    if (!th[1] || !th[2] || !th[3]) {
-        printf("0 passed, 1 failed\n");
-        return 1;
-    }
+    CHECK(th[1] && th[2] && th[3], "the threads were not created");
+    if (failed) return check_report("test_futex");
     CHECK(th[1]->mm == t->mm);
     test_wait_errors(&k, t);
     test_wait_wake_fifo(&k, th);
@@ -587,6 +562,5 @@ int main(void)
     test_limits_random_info(&k, t);
     test_prctl_ids(&k, t);
     fake_shutdown(&k);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_futex");
 }

@@ -5,33 +5,10 @@
 #include "kernel-model/mm.h"
 #include "kernel-model/mm_advise.h"
 #include "kernel-model/sys.h"
+#include "tests/unit/support/check.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        i64 a_ = (i64)(a), b_ = (i64)(b);                                                          \
-        if (a_ == b_) {                                                                            \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s == %s (0x%llx != 0x%llx)\n", __FILE__, __LINE__, #a, #b,        \
-                   (unsigned long long)a_, (unsigned long long)b_);                                \
-        }                                                                                          \
-    } while (0)
 
 #define TASK_SIZE 0x800000000000ULL
 #define MMAP_BASE 0x7f0000000000ULL
@@ -576,8 +553,7 @@ static i64 call(struct task *t, enum lx_sysno n, u64 a0, u64 a1, u64 a2, u64 a3,
             CHECK(e->fmt != NULL && strlen(e->fmt) <= 6);
             return e->fn(NULL, t, a);
         }
-    failed++;
-    printf("FAIL: sysno %d not in km_sys_mem\n", (int)n);
+    CHECK(0, "sysno %d not in km_sys_mem", (int)n);
     return -LX_ENOSYS;
 }
 
@@ -647,6 +623,5 @@ int main(void)
     test_stack_grow();
     test_mremap();
     test_handlers();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_mm");
 }

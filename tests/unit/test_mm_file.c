@@ -9,25 +9,13 @@
 #include "kernel-model/mm_file.h"
 #include "tests/unit/support/fake_fs.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int passed, failed;
 static struct km K;
 static struct task *P;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 #define PG     4096ULL
 #define A_PATH 0x10600ULL
@@ -189,6 +177,5 @@ int main(void)
     test_errors();
     test_shared();
     test_shared_grow();
-    printf("test_mm_file: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_mm_file");
 }

@@ -12,6 +12,7 @@
 #include "kernel-model/ns.h"
 #include "kernel-model/procfs.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 enum {
     NR_READ = 0,
@@ -31,20 +32,6 @@ enum {
 #define ARG      0x31000ULL
 #define STACK    0x20000ULL
 #define SEC      1000000000LL
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static struct km K;
 
@@ -193,6 +180,5 @@ int main(void)
 {
     test_mnt_net_cgroup();
     test_time();
-    printf("test_nsviews: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_nsviews");
 }

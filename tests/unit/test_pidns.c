@@ -10,6 +10,7 @@
 #include "kernel-model/internal.h"
 #include "kernel-model/ns.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 enum {
     NR_GETPID = 39,
@@ -29,20 +30,6 @@ enum {
 #define TIDS   0x11000ULL
 #define STATUS 0x12000ULL
 #define STACK  0x20000ULL
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static struct km K;
 static struct km_sink sink;
@@ -284,6 +271,5 @@ int main(void)
     test_unshare_newpid();
     test_set_tid_levels();
     test_depth_and_events();
-    printf("test_pidns: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_pidns");
 }

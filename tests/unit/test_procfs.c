@@ -9,6 +9,7 @@
 
 #include "kernel-model/internal.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 enum {
     NR_READ = 0,
@@ -37,20 +38,6 @@ enum {
 #define THREAD_FLAGS                                                                               \
     (LX_CLONE_VM | LX_CLONE_FS | LX_CLONE_FILES | LX_CLONE_SIGHAND | LX_CLONE_THREAD |             \
      LX_CLONE_SYSVSEM)
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static struct km K;
 
@@ -295,6 +282,5 @@ int main(void)
     CHECK(field_num(text, "Threads") == 2, "Threads after exit %ld", field_num(text, "Threads"));
 
     fake_shutdown(&K);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_procfs");
 }

@@ -13,6 +13,7 @@
 #include "kernel-model/files.h"
 #include "kernel-model/internal.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 enum {
     NR_READ = 0,
@@ -27,20 +28,6 @@ enum {
 #define AT_FDCWD ((u64)(i64)-100)
 #define BUF      0x10000ULL
 #define PATH     0x30000ULL
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static struct km K;
 
@@ -196,6 +183,5 @@ int main(void)
           "limits lines:\n%s", text);
 
     fake_shutdown(&K);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_procfs_mm");
 }

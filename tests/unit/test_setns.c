@@ -9,6 +9,7 @@
 #include "kernel-model/internal.h"
 #include "kernel-model/ns.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 enum {
     NR_CLONE = 56,
@@ -20,20 +21,6 @@ enum {
 };
 
 #define STACK 0x20000ULL
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static struct km K;
 static struct km_sink sink;
@@ -158,6 +145,5 @@ int main(void)
 {
     test_setns_pidfd();
     test_kcmp();
-    printf("test_setns: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_setns");
 }

@@ -26,33 +26,10 @@
  *     si_overrun 20, si_band 16, si_fd 24. */
 #include "kernel-model/abi.h"
 #include "kernel-model/mm.h"
+#include "tests/unit/support/check.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        i64 a_ = (i64)(a), b_ = (i64)(b);                                                          \
-        if (a_ == b_) {                                                                            \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s == %s (0x%llx != 0x%llx)\n", __FILE__, __LINE__, #a, #b,        \
-                   (unsigned long long)a_, (unsigned long long)b_);                                \
-        }                                                                                          \
-    } while (0)
 
 #define RW   (LX_PROT_READ | LX_PROT_WRITE)
 #define ANON (LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED)
@@ -665,6 +642,5 @@ int main(void)
     test_s390x_errors_altstack();
     test_siginfo();
     test_abi_fields();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_sigframe");
 }

@@ -14,35 +14,12 @@
 #include "kernel-model/mm.h"
 #include "kernel-model/sys.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 #include <stdio.h>
 #include <string.h>
 
 extern const u8 km_ia64_sigtramp_code[96];
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        i64 a_ = (i64)(a), b_ = (i64)(b);                                                          \
-        if (a_ == b_) {                                                                            \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s == %s (0x%llx != 0x%llx)\n", __FILE__, __LINE__, #a, #b,        \
-                   (unsigned long long)a_, (unsigned long long)b_);                                \
-        }                                                                                          \
-    } while (0)
 
 #define RW      (LX_PROT_READ | LX_PROT_WRITE)
 #define ANON    (LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED)
@@ -269,13 +246,8 @@ static void test_trampoline_code(void)
         for (int s = 0; s < 3; s++) {
             char text[96];
             ia64_disasm_slot(&bd, s, text, sizeof text);
-            if (strcmp(text, want[3 * b + s]) != 0) {
-                failed++;
-                printf("FAIL trampoline bundle %d slot %d: '%s', want '%s'\n", b, s, text,
-                       want[3 * b + s]);
-            } else {
-                passed++;
-            }
+            CHECK(strcmp(text, want[3 * b + s]) == 0,
+                  "trampoline bundle %d slot %d: '%s', want '%s'", b, s, text, want[3 * b + s]);
         }
     }
 }
@@ -323,6 +295,5 @@ int main(void)
     test_slot3_altstack_errors();
     test_trampoline_code();
     test_sigaction_layout();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_sigframe_ia64");
 }

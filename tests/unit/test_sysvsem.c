@@ -7,6 +7,7 @@
 #include "kernel-model/internal.h"
 #include "kernel-model/ns.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 enum {
     NR_CLONE = 56,
@@ -22,20 +23,6 @@ enum { IPC_RMID = 0, GETVAL = 12, GETALL = 13, GETNCNT = 14, SETVAL = 16, SETALL
 
 #define OPS 0x10000ULL
 #define ARR 0x11000ULL
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static struct km K;
 
@@ -145,6 +132,5 @@ int main(void)
 {
     test_semget_semctl();
     test_undo();
-    printf("test_sysvsem: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_sysvsem");
 }

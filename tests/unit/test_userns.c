@@ -9,6 +9,7 @@
 #include "kernel-model/internal.h"
 #include "kernel-model/ns.h"
 #include "tests/unit/support/fake_host.h"
+#include "tests/unit/support/check.h"
 
 enum {
     NR_CLONE = 56,
@@ -30,20 +31,6 @@ enum {
 };
 
 #define BUF 0x10000ULL
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static struct km K;
 static struct km_sink sink;
@@ -209,6 +196,5 @@ int main(void)
     test_setuid_rules();
     test_caps();
     test_newuser();
-    printf("test_userns: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("test_userns");
 }

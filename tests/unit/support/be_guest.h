@@ -13,19 +13,9 @@
 #include "tests/unit/support/fake_fs.h"
 #include "tests/unit/support/fake_host.h"
 
-extern int be_passed, be_failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            be_passed++;                                                                           \
-        } else {                                                                                   \
-            be_failed++;                                                                           \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
+/* the checks count into passed, failed of be_guest.c */
+#define CHECK_SHARED_COUNTERS
+#include "tests/unit/support/check.h"
 
 /* Guest addresses in the RW region fake_boot maps at 0x10000. */
 #define A_ARGS  0x10000ULL /* clone_args / mmap args / sigaction ... */
@@ -53,6 +43,5 @@ u64 be64_at(struct task *t, u64 addr);
 u32 be32_at(struct task *t, u64 addr);
 u16 be16_at(struct task *t, u64 addr);
 void put_be64s(struct task *t, u64 addr, const u64 *v, int n);
-int be_report(void); /* prints the result line; the exit status */
 
 #endif
