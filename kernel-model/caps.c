@@ -29,8 +29,7 @@ static bool cap_valid(u64 cap)
 /* commit_creds of a changed copy */
 static i64 cap_commit(struct task *t, struct cred *n)
 {
-    cred_put(t->cred);
-    t->cred = n;
+    cred_commit(t, n);
     return 0;
 }
 
@@ -117,6 +116,9 @@ void cap_exec(struct task *t)
 {
     const struct cred *o = t->cred;
     if (!o) return;
+    /* begin_new_exec's dumpability, from the credentials before the exec;
+     * committing the new ones may still clear it */
+    if (t->mm) t->mm->dumpable = o->euid == o->uid && o->egid == o->gid;
     struct cred *n = cred_dup(o);
     u32 root = km_make_kuid(n->user_ns, 0);
     bool effective = false;
@@ -133,4 +135,30 @@ void cap_exec(struct task *t)
     n->cap_effective = effective ? n->cap_permitted : n->cap_ambient;
     n->securebits &= ~LX_SECBIT_KEEP_CAPS;
     cap_commit(t, n);
+}
+
+/* ptrace_has_cap: CAP_SYS_PTRACE over ns */
+static bool ptrace_has_cap(const struct cred *c, const struct user_ns *ns)
+{
+    return km_ns_capable(c, ns, LX_CAP_SYS_PTRACE);
+}
+
+/* __ptrace_may_access and cap_ptrace_access_check: the caller's real (or
+ * fs) ids equal to all of the target's, or CAP_SYS_PTRACE over the
+ * target's namespace; a non-dumpable target also needs CAP_SYS_PTRACE
+ * (over its mm's namespace: the target's here); and the target's permitted
+ * set within the caller's (same namespace), or CAP_SYS_PTRACE again. */
+int cap_ptrace_may_access(const struct task *t, const struct task *x, bool fscreds)
+{
+    if (t->tg && t->tg == x->tg) return 0; /* same thread group */
+    const struct cred *c = t->cred, *tc = x->cred;
+    if (!c || !tc) return 0;
+    u32 uid = fscreds ? c->fsuid : c->uid, gid = fscreds ? c->fsgid : c->gid;
+    bool ids = uid == tc->euid && uid == tc->suid && uid == tc->uid && gid == tc->egid &&
+               gid == tc->sgid && gid == tc->gid;
+    if (!ids && !ptrace_has_cap(c, tc->user_ns)) return -LX_EPERM;
+    if (x->mm && x->mm->dumpable != 1 && !ptrace_has_cap(c, tc->user_ns)) return -LX_EPERM;
+    u64 caller_caps = fscreds ? c->cap_effective : c->cap_permitted;
+    if (c->user_ns == tc->user_ns && !(tc->cap_permitted & ~caller_caps)) return 0;
+    return ptrace_has_cap(c, tc->user_ns) ? 0 : -LX_EPERM;
 }

@@ -150,5 +150,6 @@ KM_FILE_SYS(pipe2);
 KM_FILE_SYS(poll);
 KM_FILE_SYS(ppoll);
 KM_FILE_SYS(pidfd_open);
+KM_FILE_SYS(pidfd_getfd);
 
 #endif

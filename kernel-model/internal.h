@@ -48,11 +48,18 @@ struct cred *cred_new(u32 uid, u32 gid);
 struct cred *cred_get(struct cred *c);
 struct cred *cred_dup(const struct cred *c); /* a private copy to change (prepare_creds) */
 void cred_put(struct cred *c);
+/* commit_creds: t's credentials become n (consumed); a change of euid,
+ * egid, fsuid, fsgid or a permitted set beyond the old one makes t's mm
+ * non-dumpable. */
+void cred_commit(struct task *t, struct cred *n);
 bool cred_capable_admin(const struct cred *c);
 /* caps.c: the capability prctls (cap_task_prctl; -LX_ENOSYS: not one of
  * them) and execve's new capability sets (cap_bprm_creds_from_file). */
 i64 cap_prctl(struct task *t, int option, const u64 a[6]);
 void cap_exec(struct task *t);
+/* __ptrace_may_access(x, PTRACE_MODE_ATTACH_REALCREDS or _FSCREDS) by t:
+ * 0 or -LX_EPERM (no Yama, no LSM). */
+int cap_ptrace_may_access(const struct task *t, const struct task *x, bool fscreds);
 /* nsproxy_*: kernel-model/ns.h */
 struct sighand *sighand_new(struct km *k);
 struct sighand *sighand_get(struct sighand *s);

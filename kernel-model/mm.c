@@ -380,6 +380,7 @@ struct mm *mm_new(const struct mm_observer *obs, void *obs_ctx, bool big_endian,
     mm->obs_ctx = obs_ctx;
     mm->idx_dirty = true;
     mm->mw_lo = UINT64_MAX;
+    mm->dumpable = 1; /* SUID_DUMP_USER */
     return mm;
 }
 
@@ -449,6 +450,7 @@ struct mm *mm_fork(struct mm *src, int new_id)
     mm->env_end = src->env_end;
     mm->as_limit = src->as_limit;
     mm->stack_limit = src->stack_limit;
+    mm->dumpable = src->dumpable;
     struct vma **tail = &mm->vmas;
     for (const struct vma *s = src->vmas; s; s = s->next) {
         u64 len = s->end - s->start;

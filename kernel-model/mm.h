@@ -56,6 +56,8 @@ struct mm {
     u64 arg_start, arg_end, env_start, env_end; /* exec's argv and envp strings */
     u64 as_limit;    /* RLIMIT_AS-like cap on mapped bytes (0: none); kept by mm_fork */
     u64 stack_limit; /* RLIMIT_STACK: a GROWSDOWN vma's largest size (0: its reservation) */
+    u8 dumpable; /* SUID_DUMP_*: 1 (user) by default, 0 after a credential change; kept by mm_fork
+                  */
     const struct mm_observer *obs;
     void *obs_ctx;
     void *cpu_priv; /* the CPU backend's engine for this mm (opaque) */

@@ -28,6 +28,7 @@ struct km_ns { /* ns_common */
 #define LX_CAP_SETGID             6
 #define LX_CAP_SETUID             7
 #define LX_CAP_SETPCAP            8
+#define LX_CAP_SYS_PTRACE         19
 #define LX_CAP_SYS_ADMIN          21
 #define LX_CAP_SYS_RESOURCE       24
 #define LX_CAP_CHECKPOINT_RESTORE 40

@@ -3,6 +3,7 @@
  * km_block(); the model re-runs the handler with the same arguments after
  * km_wake_all(). So a handler changes no state before it decides to block. */
 #include "kernel-model/files.h"
+#include "kernel-model/internal.h"
 #include "kernel-model/ns.h"
 
 #include <stdlib.h>
@@ -241,5 +242,25 @@ KM_FILE_SYS(pidfd_open)
     if (!thread && (!target->tg || target->tg->leader != target)) return -LX_EINVAL;
     int fd = files_install_pidfd(k, t, target, thread);
     if (fd >= 0 && (flags & LX_O_NONBLOCK)) files_lookup(t, fd)->flags |= LX_O_NONBLOCK;
+    return fd;
+}
+
+/* pidfd_getfd (kernel/pid.c): a duplicate of the target's fd, close-on-
+ * exec, if the caller may ptrace-attach to it (real ids); the pidfd's
+ * task gone or exiting is ESRCH, an fd it does not have EBADF. */
+KM_FILE_SYS(pidfd_getfd)
+{
+    if ((u32)a[2]) return -LX_EINVAL;
+    struct km_file *pf = files_lookup(t, (int)a[0]);
+    if (!pf || pf->kind != KM_FILE_PIDFD) return -LX_EBADF; /* pidfd_pid */
+    struct task *x = pf->task;
+    if (!x || x->state >= TASK_ZOMBIE) return -LX_ESRCH;
+    int r = cap_ptrace_may_access(t, x, false);
+    if (r < 0) return r;
+    struct km_file *f = x->files ? files_lookup(x, (int)a[1]) : NULL;
+    if (!f) return x->files ? -LX_EBADF : -LX_ESRCH;
+    f = file_get(f);
+    int fd = files_install(k, t, f, true, 0);
+    if (fd < 0) file_put(k, f);
     return fd;
 }

@@ -67,6 +67,28 @@ void cred_put(struct cred *c)
     free(c);
 }
 
+/* cred_cap_issubset: sub's capabilities are within set's (same namespace:
+ * permitted within permitted; else sub lives below a namespace that set's
+ * euid owns, directly under set's). */
+static bool cred_cap_issubset(const struct cred *set, const struct cred *sub)
+{
+    if (set->user_ns == sub->user_ns) return !(sub->cap_permitted & ~set->cap_permitted);
+    for (const struct user_ns *u = sub->user_ns; u; u = u->parent)
+        if (set->user_ns == u->parent && u->owner_uid == set->euid) return true;
+    return false;
+}
+
+void cred_commit(struct task *t, struct cred *n)
+{
+    const struct cred *o = t->cred;
+    if (o && t->mm &&
+        (o->euid != n->euid || o->egid != n->egid || o->fsuid != n->fsuid || o->fsgid != n->fsgid ||
+         !cred_cap_issubset(o, n)))
+        t->mm->dumpable = 0; /* suid_dumpable's default */
+    cred_put(t->cred);
+    t->cred = n;
+}
+
 /* CAP_SYS_ADMIN in the credentials' own user namespace. */
 bool cred_capable_admin(const struct cred *c)
 {

@@ -79,8 +79,7 @@ static i64 sys_getresgid(struct km *k, struct task *t, const u64 a[6])
 /* commit_creds of a changed copy. */
 static i64 commit(struct task *t, struct cred *n)
 {
-    cred_put(t->cred);
-    t->cred = n;
+    cred_commit(t, n);
     return 0;
 }
 

@@ -33,6 +33,8 @@
 #define LX_ARCH_GET_GS            0x1004
 #define LX_PR_SET_PDEATHSIG       1
 #define LX_PR_GET_PDEATHSIG       2
+#define LX_PR_GET_DUMPABLE        3
+#define LX_PR_SET_DUMPABLE        4
 #define LX_PR_SET_NAME            15
 #define LX_PR_GET_NAME            16
 #define LX_PR_SET_CHILD_SUBREAPER 36
@@ -542,6 +544,11 @@ static i64 sys_prctl(struct km *k, struct task *t, const u64 a[6])
         /* validated but not modelled: no signal is sent at parent death */
         return a[1] > LX_NSIG ? -LX_EINVAL : 0;
     case LX_PR_GET_PDEATHSIG: return misc_put_u32(t, a[1], 0);
+    case LX_PR_GET_DUMPABLE: return t->mm ? t->mm->dumpable : 0;
+    case LX_PR_SET_DUMPABLE: /* SUID_DUMP_DISABLE or SUID_DUMP_USER */
+        if (a[1] > 1) return -LX_EINVAL;
+        if (t->mm) t->mm->dumpable = (u8)a[1];
+        return 0;
     default: return -LX_EINVAL;
     }
 }

@@ -99,8 +99,7 @@ static i64 sys_unshare(struct km *k, struct task *t, const u64 a[6])
     if (f & LX_CLONE_NEWUSER) { /* unshare_userns: new credentials first */
         struct cred *c = cred_dup(t->cred);
         userns_create(k, t, c);
-        cred_put(t->cred);
-        t->cred = c;
+        cred_commit(t, c);
     }
     struct nsproxy *n = NULL;
     if (f & LX_CLONE_NS_FLAGS & ~LX_CLONE_NEWUSER) {
@@ -198,8 +197,7 @@ static i64 sys_setns(struct km *k, struct task *t, const u64 a[6])
         if (c->user_ns) km_ns_put(k, &c->user_ns->ns);
         c->user_ns = want[KM_NS_USER] ? (struct user_ns *)km_ns_get(want[KM_NS_USER]) : NULL;
         userns_cred_caps(c);
-        cred_put(t->cred);
-        t->cred = c;
+        cred_commit(t, c);
     }
     if (flags & ~LX_CLONE_NEWUSER) {
         struct nsproxy *n = nsproxy_copy(k, t, t->ns, 0, t->cred->user_ns);

@@ -5,6 +5,7 @@
  * execve's new sets (cap_exec). x86-64 syscall numbers. */
 #include <string.h>
 
+#include "kernel-model/files.h"
 #include "kernel-model/internal.h"
 #include "kernel-model/ns.h"
 #include "tests/unit/support/check.h"
@@ -16,6 +17,8 @@ enum {
     NR_CAPGET = 125,
     NR_CAPSET = 126,
     NR_PRCTL = 157,
+    NR_PIDFD_OPEN = 434,
+    NR_PIDFD_GETFD = 438,
 };
 
 #define HDR    0x10000ULL
@@ -180,10 +183,45 @@ static void test_prctls_and_setuid(void)
     fake_shutdown(&K);
 }
 
+/* dumpability (commit_creds, PR_SET_DUMPABLE) and pidfd_getfd's rules */
+static void test_dumpable_getfd(void)
+{
+    struct task *t = fake_boot(&K, &km_abi_x86_64);
+    CHECK_EQ(sys(t, NR_PRCTL, 3 /* PR_GET_DUMPABLE */, 0, 0), 1);
+    CHECK_EQ(sys(t, NR_PRCTL, 4 /* PR_SET_DUMPABLE */, 2, 0), -LX_EINVAL);
+    i64 c = sys(t, NR_CLONE, LX_SIGCHLD, 0, 0);
+    struct task *ch = c > 0 ? km_find_task(&K, (int)c) : NULL;
+    CHECK(ch != NULL, "fork");
+    if (!ch) return;
+    i64 pidfd = sys(t, NR_PIDFD_OPEN, (u64)c, 0, 0);
+    CHECK(pidfd >= 0, "pidfd_open");
+    CHECK_EQ(sys(t, NR_PIDFD_GETFD, (u64)pidfd, 1, 1), -LX_EINVAL);
+    CHECK_EQ(sys(t, NR_PIDFD_GETFD, 1, 1, 0), -LX_EBADF);  /* not a pidfd */
+    CHECK_EQ(sys(t, NR_PIDFD_GETFD, 77, 1, 0), -LX_EBADF); /* no such fd */
+    CHECK_EQ(sys(t, NR_PIDFD_GETFD, (u64)pidfd, 77, 0), -LX_EBADF);
+    i64 fd = sys(t, NR_PIDFD_GETFD, (u64)pidfd, 1, 0);
+    CHECK(fd > 2 && files_get_cloexec(t, (int)fd), "a close-on-exec copy (%lld)", (long long)fd);
+    CHECK(fd > 0 && files_lookup(t, (int)fd) == files_lookup(ch, 1), "the same description");
+    /* capset shrinking permitted keeps it dumpable; the child's setuid not */
+    CHECK_EQ(capset3(ch, BIT(LX_CAP_SETUID), BIT(LX_CAP_SETUID), 0), 0);
+    CHECK_EQ(ch->mm->dumpable, 1);
+    CHECK_EQ(sys(ch, NR_SETUID, 1000, 0, 0), 0);
+    CHECK_EQ(ch->mm->dumpable, 0);
+    CHECK_EQ(sys(t, NR_PIDFD_GETFD, (u64)pidfd, 1, 0) >= 0, 1);    /* CAP_SYS_PTRACE */
+    CHECK_EQ(capset3(t, 0, LX_CAP_FULL_SET, 0), 0);                /* effective empty */
+    CHECK_EQ(sys(t, NR_PIDFD_GETFD, (u64)pidfd, 1, 0), -LX_EPERM); /* other ids */
+    CHECK_EQ(cap_ptrace_may_access(ch, t, false), -LX_EPERM);      /* and the other way */
+    CHECK_EQ(cap_ptrace_may_access(t, t, false), 0);               /* oneself always */
+    km_task_exit(&K, ch, 0);
+    CHECK_EQ(sys(t, NR_PIDFD_GETFD, (u64)pidfd, 1, 0), -LX_ESRCH);
+    fake_shutdown(&K);
+}
+
 int main(void)
 {
     test_capget_capset_errnos();
     test_capset_rules();
     test_prctls_and_setuid();
+    test_dumpable_getfd();
     return check_report("test_caps");
 }
