@@ -103,6 +103,10 @@ struct km_abi {
      * restorer, mask} (x86-64, aarch64, s390x) */
     bool sigaction_no_restorer;
 
+    /* struct epoll_event: {u32 events; u64 data}, packed on x86-64 (12 bytes,
+     * data at 4), naturally aligned elsewhere (16 bytes, data at 8) */
+    u32 epoll_event_size;
+
     /* struct stat as this arch's stat/fstat/newfstatat write it */
     u32 stat_size;
     void (*stat_encode)(const struct lx_stat *st, u8 *out);

@@ -49,6 +49,7 @@ void file_put(struct km *k, struct km_file *f)
         abort();
     }
     if (--f->refs > 0) return;
+    if (f->ep || f->ep_watch) epoll_file_release(f);
     switch (f->kind) {
     case KM_FILE_HOST:
     case KM_FILE_DIR:
@@ -61,6 +62,7 @@ void file_put(struct km *k, struct km_file *f)
         break;
     case KM_FILE_PROC:
     case KM_FILE_PROCDIR: procfs_release(f); break;
+    case KM_FILE_EPOLL: break; /* epoll_file_release above */
     }
     free(f->path);
     free(f);
@@ -267,11 +269,9 @@ int file_poll_revents(struct km_file *f, int events)
     case KM_FILE_PROCDIR: mask = LX_POLLIN | LX_POLLOUT; break;
     case KM_FILE_PIPE: {
         struct km_pipe *p = f->pipe;
-        if (f->pipe_writer) {
-            if (p->readers == 0)
-                mask |= LX_POLLERR;
-            else if (KM_PIPE_SIZE - p->len >= KM_PIPE_BUF)
-                mask |= LX_POLLOUT;
+        if (f->pipe_writer) { /* pipe_poll: POLLOUT and POLLERR are independent */
+            if (p->readers == 0) mask |= LX_POLLERR;
+            if (KM_PIPE_SIZE - p->len >= KM_PIPE_BUF) mask |= LX_POLLOUT;
         } else {
             if (p->len > 0) mask |= LX_POLLIN;
             if (p->writers == 0) mask |= LX_POLLHUP;
@@ -279,12 +279,15 @@ int file_poll_revents(struct km_file *f, int events)
         break;
     }
     case KM_FILE_PIDFD: {
+        /* pidfd_poll: POLLIN once it exited, POLLHUP too once reaped */
         struct task *tk = f->task;
         bool done = f->thread_pidfd ? (tk->state == TASK_ZOMBIE || tk->state == TASK_DEAD)
                                     : (tk->tg && tk->tg->pidfd_poll_ready);
         if (done) mask |= LX_POLLIN;
+        if (tk->state == TASK_DEAD) mask |= LX_POLLIN | LX_POLLHUP;
         break;
     }
+    case KM_FILE_EPOLL: mask = epoll_poll_revents(f, events); break;
     }
     /* POLLERR, POLLHUP are reported whether asked for or not. */
     return mask & (events | LX_POLLERR | LX_POLLHUP);

@@ -21,6 +21,7 @@ enum km_file_kind {
     KM_FILE_PIDFD,   /* a reference to a task (pidfd_open, CLONE_PIDFD) */
     KM_FILE_PROC,    /* generated procfs contents (procfs.h) */
     KM_FILE_PROCDIR, /* a procfs directory: generated entries (procfs.h) */
+    KM_FILE_EPOLL,   /* an epoll instance (epoll.c) */
 };
 
 /* A model-internal pipe: a ring buffer shared by its two ends. */
@@ -28,6 +29,7 @@ struct km_pipe {
     int id;               /* nonzero; the KM_WAIT_PIPE key */
     int readers, writers; /* open read / write descriptions */
     u32 head, len;        /* ring: data starts at head, len bytes */
+    u64 rd_ev, wr_ev;     /* k->poll_ev of the last event for readers / writers (epoll) */
     u8 buf[KM_PIPE_SIZE];
 };
 
@@ -46,6 +48,10 @@ struct km_file {
     bool thread_pidfd;
     /* PROC, PROCDIR: the generated data (procfs.h) */
     struct procfs_data *proc;
+    /* EPOLL: the instance (epoll.c) */
+    struct km_epoll *ep;
+    /* the epoll items watching this description (epoll.c), not references */
+    struct ep_item *ep_watch;
     /* DIR, PROCDIR: an entry getdents64 read but could not fit, returned next time */
     bool has_pending;
     struct km_dirent pending;
@@ -124,6 +130,13 @@ i64 pipe_write(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n,
 void pipe_release(struct km *k, struct km_file *f);
 /* poll revents of one description for the requested events. */
 int file_poll_revents(struct km_file *f, int events);
+
+/* --- epoll (epoll.c) -------------------------------------------------- */
+/* poll revents of an epoll description (EPOLLIN when an item is ready). */
+int epoll_poll_revents(struct km_file *f, int events);
+/* The last reference of f is going: an epoll instance frees its items, a
+ * watched description leaves every instance that watches it. */
+void epoll_file_release(struct km_file *f);
 
 /* --- syscall handlers not in sys_file.c --------------------------------- */
 #define KM_FILE_SYS(name) i64 sys_file_##name(struct km *k, struct task *t, const u64 a[6])

@@ -282,6 +282,7 @@ struct km {
     int next_pid, next_seq, next_res_id;
     int last_seq;  /* seq of the task run last (round robin) */
     u64 block_seq; /* counts km_block calls (wait.seq) */
+    u64 poll_ev;   /* counts file events epoll orders its ready list by (epoll.c) */
     struct km_events ev;
     struct futex_bucket *futex_hash; /* futex.c: the waiters, FIFO per key */
     u64 nr_futex_waiters;

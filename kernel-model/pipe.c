@@ -52,6 +52,7 @@ void pipe_release(struct km *k, struct km_file *f)
     else
         p->readers--;
     f->pipe = NULL;
+    p->rd_ev = p->wr_ev = ++k->poll_ev;
     if (p->readers == 0 && p->writers == 0) {
         free(p);
         return;
@@ -77,6 +78,7 @@ i64 pipe_read(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n, 
     if (take > first && mm_write(t->mm, addr + first, p->buf, take - first) < 0) return -LX_EFAULT;
     p->head = (p->head + take) % KM_PIPE_SIZE;
     p->len -= take;
+    p->wr_ev = ++k->poll_ev;
     km_wake_one(k, KM_WAIT_PIPE, pipe_wr_key(p));
     if (p->len) km_wake_one(k, KM_WAIT_PIPE, pipe_rd_key(p));
     km_wake_all(k, KM_WAIT_POLL, 0);
@@ -113,6 +115,7 @@ i64 pipe_write(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 n,
     memcpy(p->buf + tail, tmp, first);
     memcpy(p->buf, tmp + first, put - first);
     p->len += put;
+    p->rd_ev = ++k->poll_ev;
     free(tmp);
     km_wake_one(k, KM_WAIT_PIPE, pipe_rd_key(p));
     if (p->len < KM_PIPE_SIZE) km_wake_one(k, KM_WAIT_PIPE, pipe_wr_key(p));

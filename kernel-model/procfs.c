@@ -1,6 +1,7 @@
 /* The modelled procfs (see procfs.h): path lookup, generated status /
  * stat / comm contents in Linux's format (fs/proc/array.c, base.c), and
  * directory listings of a process, its task/ and fd/ directories. */
+#include "kernel-model/internal.h"
 #include "kernel-model/ns.h"
 #include "kernel-model/procfs.h"
 #include "kernel-model/procfs_int.h"
@@ -39,7 +40,16 @@ enum pn_kind {
     PN_CMDLINE,
     PN_ENVIRON,
     PN_LIMITS,
+    PN_SYSCTL, /* /proc/sys/kernel/<name>: fd is the index in sysctl_names */
 };
+
+/* The /proc/sys files the model answers (each its own limit), read-only:
+ * pid_max is KM_PID_MAX (alloc_pid and clone3's set_tid check use it),
+ * threads-max the --max-tasks limit (MAX_THREADS when there is none). The
+ * directories /proc/sys and /proc/sys/kernel are not listed. */
+static const char *const sysctl_names[] = {"pid_max", "threads-max"};
+#define SYSCTL_N    ((int)(sizeof sysctl_names / sizeof sysctl_names[0]))
+#define MAX_THREADS 0x3fffffff /* FUTEX_TID_MASK, kernel/fork.c */
 
 /* A looked-up procfs node. task is the thread the node describes: the task
  * with pid <pid> at process level, the thread <tid> under task/. */
@@ -116,6 +126,14 @@ static int pn_lookup(struct km *k, struct task *t, const char *g, bool follow, s
     char c[64];
     memset(n, 0, sizeof(*n));
     if (strncmp(g, "/proc/", 6) != 0 || !t->tg) return PN_NOT_MINE;
+    for (int i = 0; i < SYSCTL_N; i++)
+        if (strncmp(g, "/proc/sys/kernel/", 17) == 0 && strcmp(g + 17, sysctl_names[i]) == 0) {
+            n->kind = PN_SYSCTL;
+            n->task = t; /* root's file, whoever asks (pn_owner_is_root) */
+            n->fd = i;
+            snprintf(n->canon, sizeof(n->canon), "%s", g);
+            return 0;
+        }
     const char *p = g + 6;
     if (pn_comp(&p, c, sizeof(c)) <= 0) return PN_NOT_MINE;
     bool self = false, link = false;
@@ -254,7 +272,7 @@ static u32 pn_mode(enum pn_kind kind)
     if (kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK) return LX_S_IFLNK | 0777;
     if (pn_is_link(kind)) return LX_S_IFLNK | (kind == PN_FD ? 0700 : 0777);
     bool rw = kind == PN_COMM || kind == PN_UID_MAP || kind == PN_GID_MAP || kind == PN_SETGROUPS ||
-              kind == PN_TIMENS;
+              kind == PN_TIMENS || kind == PN_SYSCTL;
     return LX_S_IFREG | (rw ? 0644 : kind == PN_ENVIRON ? 0400 : 0444);
 }
 
@@ -428,6 +446,12 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
         if (n.kind == PN_CMDLINE) gen_cmdline(n.task, &b);
         if (n.kind == PN_ENVIRON) gen_environ(n.task, &b);
         if (n.kind == PN_LIMITS) gen_limits(n.task, &b);
+        if (n.kind == PN_SYSCTL && n.fd == 0) sb_printf(&b, "%d\n", KM_PID_MAX);
+        if (n.kind == PN_SYSCTL && n.fd == 1)
+            sb_printf(&b, "%llu\n",
+                      k->opt.max_tasks && k->opt.max_tasks < MAX_THREADS
+                          ? (unsigned long long)k->opt.max_tasks
+                          : (unsigned long long)MAX_THREADS);
         if (ns_file) {
             char m[LX_UID_GID_MAP_MAX * 34];
             userns_show_file(t, n.task, ns_file, m, sizeof m);
@@ -459,8 +483,10 @@ static void pn_fill_stat(struct km *k, const struct task *x, enum pn_kind kind, 
     st->gid = x && x->cred ? x->cred->egid : 0;
     st->blksize = 1024;
     st->dev = 0x16; /* proc's anonymous device (0:22) */
-    if (kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK) st->uid = st->gid = 0;
-    if (kind == PN_NS_LINK && follow_ns && x) { /* the nsfs inode behind the link */
+    if (kind == PN_SELF_LINK || kind == PN_THREAD_SELF_LINK || kind == PN_SYSCTL)
+        st->uid = st->gid = 0;
+    if (kind == PN_SYSCTL) st->ino = pn_ino(NULL, kind, fd); /* the same for every caller */
+    if (kind == PN_NS_LINK && follow_ns && x) {              /* the nsfs inode behind the link */
         struct km_ns *ns;
         enum km_ns_type type;
         if (km_ns_link_target(x, fd, &ns, &type)) st->ino = km_ns_inum(ns, type);
@@ -493,7 +519,8 @@ int procfs_access(struct km *k, struct task *t, const char *g, int mode)
         if ((mode & 1) && !(m & 0111)) return -LX_EACCES;
         return 0;
     }
-    bool owner = t->cred && n.task->cred && t->cred->euid == n.task->cred->euid;
+    bool owner = t->cred && n.task->cred && t->cred->euid == n.task->cred->euid &&
+                 n.kind != PN_SYSCTL; /* root's (pn_is_root above) */
     u32 bits = owner ? (m >> 6) & 7 : m & 7;
     return ((u32)mode & ~bits) ? -LX_EACCES : 0;
 }
@@ -504,6 +531,7 @@ static i64 pn_fd_text(struct km_file *f, char *out, size_t n)
     switch (f->kind) {
     case KM_FILE_PIPE: return snprintf(out, n, "pipe:[%d]", f->pipe->id);
     case KM_FILE_PIDFD: return snprintf(out, n, "anon_inode:[pidfd]");
+    case KM_FILE_EPOLL: return snprintf(out, n, "anon_inode:[eventpoll]");
     default: return snprintf(out, n, "%s", f->path ? f->path : "");
     }
 }
@@ -574,7 +602,8 @@ int procfs_follow(struct km *k, struct task *t, const char *g, char *out, size_t
         /* Reopening through an fd link works for descriptions with a path
          * (stdio's are /dev/stdin...); pipes and pidfds are not modelled:
          * open then fails with ENOENT. */
-        bool by_path = f->path && f->kind != KM_FILE_PIPE && f->kind != KM_FILE_PIDFD;
+        bool by_path = f->path && f->kind != KM_FILE_PIPE && f->kind != KM_FILE_PIDFD &&
+                       f->kind != KM_FILE_EPOLL;
         if (!by_path) return 0;
         target = f->path;
     }

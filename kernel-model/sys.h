@@ -27,9 +27,10 @@ extern const struct km_sys_entry
     km_sys_misc[]; /* sys_misc.c: uname, time, sleep, rlimits, signals state, prctl */
 /* sys_signal.c: sigsuspend, pause, sigtimedwait, sigreturn, sigqueueinfo, sigaltstack, itimers */
 extern const struct km_sys_entry km_sys_signal[];
-extern const struct km_sys_entry km_sys_ns[];   /* sys_ns.c: unshare, setns */
-extern const struct km_sys_entry km_sys_cred[]; /* sys_cred.c: ids, groups, capabilities */
-extern const struct km_sys_entry km_sys_sem[];  /* sysv_sem.c: semget, semop, semctl */
+extern const struct km_sys_entry km_sys_ns[];    /* sys_ns.c: unshare, setns */
+extern const struct km_sys_entry km_sys_cred[];  /* sys_cred.c: ids, groups, capabilities */
+extern const struct km_sys_entry km_sys_sem[];   /* sysv_sem.c: semget, semop, semctl */
+extern const struct km_sys_entry km_sys_epoll[]; /* epoll.c: epoll_create, epoll_ctl, epoll_wait */
 
 const struct km_sys_entry *km_sys_lookup(enum lx_sysno n);
 

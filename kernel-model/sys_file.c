@@ -88,7 +88,8 @@ static i64 file_read(struct km *k, struct task *t, struct km_file *f, u64 addr, 
     case KM_FILE_PROC: return procfs_read(t, f, addr, n, -1);
     case KM_FILE_DIR:
     case KM_FILE_PROCDIR: return -LX_EISDIR;
-    case KM_FILE_PIDFD: return -LX_EINVAL;
+    case KM_FILE_PIDFD:
+    case KM_FILE_EPOLL: return -LX_EINVAL;
     }
     return -LX_EINVAL;
 }
@@ -103,7 +104,8 @@ static i64 file_write(struct km *k, struct task *t, struct km_file *f, u64 addr,
     case KM_FILE_PROC: return procfs_write(k, t, f, addr, n);
     case KM_FILE_DIR:
     case KM_FILE_PROCDIR: return -LX_EISDIR;
-    case KM_FILE_PIDFD: return -LX_EINVAL;
+    case KM_FILE_PIDFD:
+    case KM_FILE_EPOLL: return -LX_EINVAL;
     }
     return -LX_EINVAL;
 }
@@ -241,7 +243,8 @@ static i64 sys_file_lseek(struct km *k, struct task *t, const u64 a[6])
     if (!f) return -LX_EBADF;
     if (f->kind == KM_FILE_PIPE || f->kind == KM_FILE_PIDFD) return -LX_ESPIPE;
     if (a[2] > LX_SEEK_END) return -LX_EINVAL;
-    f->has_pending = false; /* a directory rewind drops the held entry */
+    if (f->kind == KM_FILE_EPOLL) return 0; /* noop_llseek */
+    f->has_pending = false;                 /* a directory rewind drops the held entry */
     if (f->kind == KM_FILE_PROC || f->kind == KM_FILE_PROCDIR)
         return procfs_lseek(f, (i64)a[1], (int)a[2]);
     return sys_host(k)->lseek(sys_host(k)->ctx, f->h, (i64)a[1], (int)a[2]);
@@ -264,6 +267,7 @@ static int file_stat(struct km *k, struct km_file *f, struct lx_stat *st)
         st->blksize = 4096;
         return 0;
     case KM_FILE_PIDFD:
+    case KM_FILE_EPOLL:
         st->mode = 0600; /* anon_inode: no file type bits */
         st->nlink = 1;
         st->blksize = 4096;

@@ -280,7 +280,7 @@ static i64 sys_kcmp(struct km *k, struct task *t, const u64 a[6])
         return kcmp_ids(x->sighand ? x->sighand->id : 0, y->sighand ? y->sighand->id : 0);
     case KCMP_IO: return kcmp_ids(x->io ? res_id(x->io) : 0, y->io ? res_id(y->io) : 0);
     case KCMP_SYSVSEM: return kcmp_ids(undo_list_id(x), undo_list_id(y));
-    case KCMP_EPOLL_TFD: return -LX_EBADF; /* no epoll in the model */
+    case KCMP_EPOLL_TFD: return -LX_EBADF; /* not modelled (epoll.c has no kcmp lookup) */
     default: return -LX_EINVAL;
     }
 }

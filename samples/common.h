@@ -70,6 +70,7 @@ static inline const char *errno_name(int e)
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EUSERS: return "EUSERS";
     case ERESTART: return "ERESTART";
+    case ELOOP: return "ELOOP";
     default: return "E?";
     }
 }

@@ -144,6 +144,7 @@ const struct km_abi km_abi_aarch64 = {
      * kernel/signal.c passes MINSIGSTKSZ to do_sigaltstack, and
      * arch/arm64/include/uapi/asm/signal.h defines it as 5120. */
     .sigaltstack_min = 5120,
+    .epoll_event_size = 16,
     .stat_size = AARCH64_STAT_SIZE,
     .stat_encode = aarch64_stat_encode,
 };

@@ -82,6 +82,7 @@ const struct km_abi km_abi_ia64lite = {
     .minsigstksz = 0,          /* ia64's ARCH_DLINFO has no AT_MINSIGSTKSZ */
     .sigaltstack_min = 131027, /* uapi/asm/signal.h MINSIGSTKSZ */
     .sigaction_no_restorer = true,
+    .epoll_event_size = 16,
     .stat_size = 144,
     .stat_encode = ia64_stat_encode,
 };

@@ -132,6 +132,7 @@ const struct km_abi km_abi_s390x = {
      * the uapi MINSIGSTKSZ, 2048, which is also sigaltstack's bound. */
     .minsigstksz = 0,
     .sigaltstack_min = 2048,
+    .epoll_event_size = 16,
     .stat_size = S390X_STAT_SIZE,
     .stat_encode = s390x_stat_encode,
     .syscall_fixup = s390x_syscall_fixup,

@@ -85,6 +85,7 @@ const struct km_abi km_abi_x86_64 = {
     /* AT_MINSIGSTKSZ: the uapi floor for an FXSAVE-only frame (no XSAVE features) */
     .minsigstksz = 2048,
     .sigaltstack_min = 2048, /* arch/x86/include/uapi/asm/signal.h MINSIGSTKSZ */
+    .epoll_event_size = 12,
     .stat_size = X86_64_STAT_SIZE,
     .stat_encode = x86_64_stat_encode,
 };

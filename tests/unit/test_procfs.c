@@ -2,7 +2,8 @@
  * x86-64 syscall numbers: /proc/self/task listed with getdents64 as
  * threads come and go, /proc/self/status read by the leader and by a
  * thread (Pid/Tgid/PPid/Threads, SigBlk/ShdPnd/SigIgn after the signal
- * syscalls), thread-self, readlink, stat/fstat, lseek, write refusals. */
+ * syscalls), thread-self, readlink, stat/fstat, lseek, write refusals,
+ * /proc/sys/kernel/pid_max and threads-max. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,32 @@ int main(void)
     CHECK(open_as(p, rel, 0) == -LX_ENOENT, "exited thread has no /proc entry");
     slurp(p, "/proc/self/status", text, sizeof text);
     CHECK(field_num(text, "Threads") == 2, "Threads after exit %ld", field_num(text, "Threads"));
+
+    /* /proc/sys/kernel: the model's limits, root's files, read-only */
+    slurp(p, "/proc/sys/kernel/pid_max", text, sizeof text);
+    CHECK(strcmp(text, "4194304\n") == 0, "pid_max '%s'", text);
+    K.opt.max_tasks = 4096;
+    slurp(p, "/proc/sys/kernel/threads-max", text, sizeof text);
+    CHECK(strcmp(text, "4096\n") == 0, "threads-max '%s'", text);
+    K.opt.max_tasks = 0;
+    slurp(p, "/proc/sys/kernel/threads-max", text, sizeof text);
+    CHECK(strcmp(text, "1073741823\n") == 0, "threads-max without a limit '%s'", text);
+    CHECK(open_as(p, "/proc/sys/kernel/ns_last_pid", 0) == -LX_ENOENT, "ns_last_pid");
+    fd = open_as(p, "/proc/sys/kernel/pid_max", LX_O_WRONLY);
+    CHECK(fd >= 0, "root opens pid_max for writing: %lld", (long long)fd);
+    if (mm_write(p->mm, BUF, "300\n", 4) < 0) abort();
+    CHECK(sc(p, NR_WRITE, (u64)fd, BUF, 4, 0, 0) == -LX_EINVAL, "pid_max write not modelled");
+    sc(p, NR_CLOSE, (u64)fd, 0, 0, 0, 0);
+    CHECK(sc(p, NR_STAT, path(p, "/proc/sys/kernel/pid_max"), ARG, 0, 0, 0) == 0, "stat");
+    mode = 0;
+    mm_read_u32(p->mm, ARG + 24, &mode); /* x86-64 st_mode */
+    CHECK(mode == (LX_S_IFREG | 0644), "pid_max mode %o", mode);
+    u32 euid = p->cred->euid;
+    p->cred->euid = 1000;
+    CHECK(open_as(p, "/proc/sys/kernel/pid_max", LX_O_WRONLY) == -LX_EACCES, "non-root write");
+    CHECK(sc(p, NR_ACCESS, path(p, "/proc/sys/kernel/pid_max"), 2, 0, 0, 0) == -LX_EACCES, "W_OK");
+    CHECK(sc(p, NR_ACCESS, path(p, "/proc/sys/kernel/pid_max"), 4, 0, 0, 0) == 0, "R_OK");
+    p->cred->euid = euid;
 
     fake_shutdown(&K);
     return check_report("test_procfs");
