@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -537,6 +538,28 @@ static int hfs_gethostname(void *ctx, char *buf, size_t n)
     return 0;
 }
 
+static int hfs_memfd(void *ctx, const char *name, u32 mfd_flags)
+{
+    struct hostfs_posix *c = ctx;
+    int fd = memfd_create(name, MFD_CLOEXEC | mfd_flags);
+    if (fd < 0) return hostfs_err();
+    struct hostfs_handle *h = handle_at(c, fd, true);
+    if (!h) {
+        close(fd);
+        return -LX_ENOMEM;
+    }
+    h->open = true;
+    h->dir = NULL;
+    return fd;
+}
+
+static int hfs_seals(void *ctx, int fd, bool add, u32 seals)
+{
+    (void)ctx;
+    int r = add ? fcntl(fd, F_ADD_SEALS, (int)seals) : fcntl(fd, F_GET_SEALS);
+    return r < 0 ? hostfs_err() : r;
+}
+
 int hostfs_posix_init(struct km_hostfs *fs)
 {
     struct hostfs_posix *c = calloc(1, sizeof *c);
@@ -562,6 +585,8 @@ int hostfs_posix_init(struct km_hostfs *fs)
         .ftruncate = hfs_ftruncate,
         .tcgets = hfs_tcgets,
         .gethostname = hfs_gethostname,
+        .memfd = hfs_memfd,
+        .seals = hfs_seals,
     };
     return 0;
 }

@@ -164,5 +164,11 @@ KM_FILE_SYS(poll);
 KM_FILE_SYS(ppoll);
 KM_FILE_SYS(pidfd_open);
 KM_FILE_SYS(pidfd_getfd);
+KM_FILE_SYS(memfd_create);
+/* memfd.c: fcntl F_ADD_SEALS / F_GET_SEALS (-LX_EINVAL for a file that
+ * takes no seals), and mmap's seal check: -LX_EPERM for a shared writable
+ * mapping of a write-sealed file. */
+i64 memfd_fcntl(struct km *k, struct km_file *f, int cmd, u32 arg);
+int memfd_mmap_check(struct km *k, struct km_file *f, int prot, int flags);
 
 #endif

@@ -40,6 +40,14 @@ struct km_hostfs {
      * converts them to the guest's order), or -LX_ENOTTY */
     int (*tcgets)(void *ctx, int h, u8 out[36]);
     int (*gethostname)(void *ctx, char *buf, size_t n);
+    /* An anonymous in-memory file (memfd_create's MFD_ALLOW_SEALING,
+     * MFD_EXEC, MFD_NOEXEC_SEAL, MFD_HUGETLB and huge page size bits in
+     * mfd_flags), open for reading and writing: a handle or -LX_E*. May be
+     * NULL (memfd_create is then ENOSYS). */
+    int (*memfd)(void *ctx, const char *name, u32 mfd_flags);
+    /* F_ADD_SEALS (add: seals added) or F_GET_SEALS on a handle: 0 or the
+     * seals, -LX_E*. May be NULL (EINVAL). */
+    int (*seals)(void *ctx, int h, bool add, u32 seals);
 };
 
 #endif

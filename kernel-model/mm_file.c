@@ -189,6 +189,8 @@ i64 mm_file_map(struct km *k, struct task *t, struct km_file *f, u64 addr, u64 l
     int r = mf_fs(k)->fstat(mf_fs(k)->ctx, f->h, &st);
     if (r < 0) return r;
     if ((st.mode & LX_S_IFMT) != LX_S_IFREG) return -LX_ENODEV;
+    r = memfd_mmap_check(k, f, prot, flags);
+    if (r < 0) return r;
     if (shared) {
         bool fresh;
         struct mf_entry *e = mf_shared(k, f, &st, off + plen, &fresh, &r);

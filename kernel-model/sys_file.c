@@ -429,6 +429,8 @@ static i64 sys_file_fcntl(struct km *k, struct task *t, const u64 a[6])
         if (f->kind == KM_FILE_PIPE) km_wake_all(k, KM_WAIT_POLL, 0);
         return 0;
     }
+    case LX_F_ADD_SEALS:
+    case LX_F_GET_SEALS: return memfd_fcntl(k, f, (int)a[1], (u32)a[2]);
     default: return -LX_EINVAL;
     }
 }
@@ -471,52 +473,17 @@ static i64 sys_file_fsync(struct km *k, struct task *t, const u64 a[6])
         LX_SYS_##name, sys_file_##name, fmt                                                        \
     }
 const struct km_sys_entry km_sys_file[] = {
-    E(read, "Fpu"),
-    E(write, "Fpu"),
-    E(readv, "Fpd"),
-    E(writev, "Fpd"),
-    E(pread64, "Fpud"),
-    E(pwrite64, "Fpud"),
-    E(open, "sox"),
-    E(openat, "Fsox"),
-    E(close, "F"),
-    E(lseek, "Fdd"),
-    E(fstat, "Fp"),
-    E(stat, "sp"),
-    E(lstat, "sp"),
-    E(newfstatat, "Fspx"),
-    E(statx, "Fsxxp"),
-    E(getdents64, "Fpu"),
-    E(access, "sx"),
-    E(faccessat, "Fsx"),
-    E(faccessat2, "Fsxx"),
-    E(readlink, "spu"),
-    E(readlinkat, "Fspu"),
-    E(mkdir, "sx"),
-    E(mkdirat, "Fsx"),
-    E(unlink, "s"),
-    E(unlinkat, "Fsx"),
-    E(rmdir, "s"),
-    E(rename, "ss"),
-    E(renameat, "FsFs"),
-    E(renameat2, "FsFsx"),
-    E(chdir, "s"),
-    E(fchdir, "F"),
-    E(getcwd, "pu"),
-    E(umask, "x"),
-    E(pipe, "p"),
-    E(pipe2, "px"),
-    E(dup, "F"),
-    E(dup2, "FF"),
-    E(dup3, "FFo"),
-    E(fcntl, "Fdx"),
-    E(ioctl, "Fxp"),
-    E(poll, "pud"),
-    E(ppoll, "puppu"),
-    E(pidfd_open, "dx"),
-    E(ftruncate, "Fd"),
-    E(fsync, "F"),
-    E(pidfd_getfd, "FFx"),
-    {LX_SYS_NONE, NULL, NULL},
+    E(read, "Fpu"),        E(write, "Fpu"),       E(readv, "Fpd"),       E(writev, "Fpd"),
+    E(pread64, "Fpud"),    E(pwrite64, "Fpud"),   E(open, "sox"),        E(openat, "Fsox"),
+    E(close, "F"),         E(lseek, "Fdd"),       E(fstat, "Fp"),        E(stat, "sp"),
+    E(lstat, "sp"),        E(newfstatat, "Fspx"), E(statx, "Fsxxp"),     E(getdents64, "Fpu"),
+    E(access, "sx"),       E(faccessat, "Fsx"),   E(faccessat2, "Fsxx"), E(readlink, "spu"),
+    E(readlinkat, "Fspu"), E(mkdir, "sx"),        E(mkdirat, "Fsx"),     E(unlink, "s"),
+    E(unlinkat, "Fsx"),    E(rmdir, "s"),         E(rename, "ss"),       E(renameat, "FsFs"),
+    E(renameat2, "FsFsx"), E(chdir, "s"),         E(fchdir, "F"),        E(getcwd, "pu"),
+    E(umask, "x"),         E(pipe, "p"),          E(pipe2, "px"),        E(dup, "F"),
+    E(dup2, "FF"),         E(dup3, "FFo"),        E(fcntl, "Fdx"),       E(ioctl, "Fxp"),
+    E(poll, "pud"),        E(ppoll, "puppu"),     E(pidfd_open, "dx"),   E(ftruncate, "Fd"),
+    E(fsync, "F"),         E(pidfd_getfd, "FFx"), E(memfd_create, "sx"), {LX_SYS_NONE, NULL, NULL},
 };
 #undef E

@@ -53,6 +53,24 @@ static i64 sys_munmap(struct km *k, struct task *t, const u64 a[6])
     return mm_unmap(t->mm, a[0], a[1]);
 }
 
+/* msync (mm/msync.c): the argument checks, then the range's shared file
+ * pages go to their files whatever the flags (Linux's page cache makes
+ * them visible at once; the model's pages are its own, so MS_ASYNC writes
+ * back as well). ENOMEM if part of the range is unmapped. */
+static i64 sys_msync(struct km *k, struct task *t, const u64 a[6])
+{
+    (void)k;
+    const u64 ms_async = 1, ms_invalidate = 2, ms_sync = 4;
+    u64 flags = (u32)a[2];
+    if (flags & ~(ms_async | ms_invalidate | ms_sync)) return -LX_EINVAL;
+    if (a[0] & (LX_PAGE_SIZE - 1)) return -LX_EINVAL;
+    if ((flags & ms_async) && (flags & ms_sync)) return -LX_EINVAL;
+    u64 len = (a[1] + LX_PAGE_SIZE - 1) & ~(u64)(LX_PAGE_SIZE - 1);
+    if (a[0] + len < a[0] || len < a[1]) return -LX_ENOMEM;
+    if (!len) return 0;
+    return mm_file_sync(t->mm, a[0], len);
+}
+
 static i64 sys_mprotect(struct km *k, struct task *t, const u64 a[6])
 {
     (void)k;
@@ -91,8 +109,13 @@ static i64 sys_mincore(struct km *k, struct task *t, const u64 a[6])
 }
 
 const struct km_sys_entry km_sys_mem[] = {
-    {LX_SYS_brk, sys_brk, "p"},           {LX_SYS_mmap, sys_mmap, "pxxxFx"},
-    {LX_SYS_munmap, sys_munmap, "px"},    {LX_SYS_mprotect, sys_mprotect, "pxx"},
-    {LX_SYS_mremap, sys_mremap, "pxxxp"}, {LX_SYS_madvise, sys_madvise, "pxd"},
-    {LX_SYS_mincore, sys_mincore, "pxp"}, {LX_SYS_NONE, NULL, NULL},
+    {LX_SYS_brk, sys_brk, "p"},
+    {LX_SYS_mmap, sys_mmap, "pxxxFx"},
+    {LX_SYS_munmap, sys_munmap, "px"},
+    {LX_SYS_mprotect, sys_mprotect, "pxx"},
+    {LX_SYS_mremap, sys_mremap, "pxxxp"},
+    {LX_SYS_madvise, sys_madvise, "pxd"},
+    {LX_SYS_mincore, sys_mincore, "pxp"},
+    {LX_SYS_msync, sys_msync, "pxx"},
+    {LX_SYS_NONE, NULL, NULL},
 };

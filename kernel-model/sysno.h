@@ -28,7 +28,7 @@
     X(restart_syscall) X(setuid) X(setgid) X(setreuid) X(setregid) X(setresuid) X(setresgid)       \
     X(getresuid) X(getresgid) X(setgroups) X(getgroups) X(capget) X(capset) X(kcmp) X(semget)      \
     X(semop) X(semtimedop) X(semctl) X(ipc) X(pidfd_getfd) X(epoll_create) X(epoll_create1)       \
-    X(epoll_ctl) X(epoll_wait) X(epoll_pwait) X(epoll_pwait2)
+    X(epoll_ctl) X(epoll_wait) X(epoll_pwait) X(epoll_pwait2) X(memfd_create) X(msync)
 // clang-format on
 
 enum lx_sysno {

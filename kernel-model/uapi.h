@@ -229,6 +229,8 @@ typedef int64_t i64;
 #define LX_F_GETFL             3
 #define LX_F_SETFL             4
 #define LX_F_DUPFD_CLOEXEC     1030
+#define LX_F_ADD_SEALS         1033
+#define LX_F_GET_SEALS         1034
 #define LX_FD_CLOEXEC          1
 #define LX_SEEK_SET            0
 #define LX_SEEK_CUR            1

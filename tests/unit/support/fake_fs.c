@@ -247,6 +247,21 @@ static int tf_tcgets(void *c, int h, u8 out[36])
     return 0;
 }
 
+/* an unnamed node ("memfd:NAME" is no child of any directory), open */
+static int tf_memfd(void *c, const char *name, u32 mfd_flags)
+{
+    (void)c, (void)mfd_flags;
+    char p[256];
+    snprintf(p, sizeof p, "memfd:%.240s", name);
+    int n = fake_fs_add(p, false, NULL, 0777);
+    for (int i = 0; i < FAKE_FS_HANDLES; i++) {
+        if (fake_fs_handles[i].used) continue;
+        fake_fs_handles[i] = (struct fake_fs_handle){.used = true, .node = n, .off = 0};
+        return i + 10;
+    }
+    return -LX_EMFILE;
+}
+
 const struct km_hostfs fake_hostfs = {
     .open = tf_open,
     .close = tf_close,
@@ -266,6 +281,7 @@ const struct km_hostfs fake_hostfs = {
     .access = tf_access,
     .ftruncate = tf_ftruncate,
     .tcgets = tf_tcgets,
+    .memfd = tf_memfd,
 };
 
 struct task *fake_fs_boot(struct km *k, const struct km_abi *abi)
