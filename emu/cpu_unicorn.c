@@ -316,6 +316,7 @@ static struct engine *engine_of(struct mm *mm)
 }
 
 static void engine_map(struct engine *e, struct mm *mm, u64 start, u64 len, int prot);
+static void engine_block_hook(struct engine *e, bool on);
 static void res_drop(struct engine *e, int i);
 
 /* A fresh engine of that arch: hooks installed, registers at reset. */
@@ -400,6 +401,7 @@ static struct engine *engine_get(struct mm *mm, const struct uarch *ua)
  * address must not hit them), or close it when the pool is full. */
 static void engine_release(struct engine *e)
 {
+    fastw_report(e);
     for (struct uctx *c = e->ctxs; c; c = c->next)
         c->eng = NULL;
     e->ctxs = e->live = NULL;
@@ -407,9 +409,15 @@ static void engine_release(struct engine *e)
     while (e->nres)
         res_drop(e, e->nres - 1);
     if (e->nx <= ENGINE_XRANGES && engine_pool_n < ENGINE_POOL_MAX) {
-        for (int i = 0; i < e->nx; i++)
-            uc_ctl_remove_cache(e->uc, e->xr[i].lo, e->xr[i].hi);
+        /* the next mm starts as on a fresh engine: block hook, nothing learned */
+        if (!e->blk_on)
+            engine_block_hook(e, true); /* drops the blocks of e->xr too */
+        else
+            for (int i = 0; i < e->nx; i++)
+                uc_ctl_remove_cache(e->uc, e->xr[i].lo, e->xr[i].hi);
         e->nx = 0;
+        e->unhook_after = e->free_blocks = 0;
+        fastw_forget(e);
         engine_pool[engine_pool_n++] = e;
         return;
     }
