@@ -245,8 +245,8 @@ struct task *files_pidfd_task(struct km *k, struct task *t, int fd, int *err)
         if (err) *err = -LX_EBADF;
         return NULL;
     }
-    if (f->kind != KM_FILE_PIDFD) {
-        if (err) *err = -LX_EINVAL;
+    if (f->kind != KM_FILE_PIDFD) { /* pidfd_pid: EBADF, checked natively */
+        if (err) *err = -LX_EBADF;
         return NULL;
     }
     if (err) *err = 0;

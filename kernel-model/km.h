@@ -401,7 +401,7 @@ void files_close_on_exec(struct km *k, struct files *f);
 int files_id(const struct files *f);
 /* Install a pidfd for target in t's table: fd or -LX_EMFILE. */
 int files_install_pidfd(struct km *k, struct task *t, struct task *target, bool thread_pidfd);
-/* The task a pidfd refers to: task or NULL (-EBADF/-EINVAL via *err). */
+/* The task a pidfd refers to: task or NULL (-EBADF via *err: no fd, or not a pidfd). */
 struct task *files_pidfd_task(struct km *k, struct task *t, int fd, int *err);
 int files_close_fd(struct km *k, struct task *t, int fd);
 struct fs_info *fs_new(struct km *k);

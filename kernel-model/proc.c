@@ -3,6 +3,7 @@
  * decode arguments and call the model. */
 #include "kernel-model/files.h"
 #include "kernel-model/internal.h"
+#include "kernel-model/procfs.h"
 #include "kernel-model/sys.h"
 
 static i64 sys_getpid(struct km *k, struct task *t, const u64 a[6])
@@ -329,10 +330,15 @@ static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
     int sig = (int)a[1];
     if (a[3] != 0) return -LX_EINVAL;
     if (sig < 0 || sig > LX_NSIG) return -LX_EINVAL;
-    int err = 0;
-    struct task *target = files_pidfd_task(k, t, (int)a[0], &err);
-    if (!target) return err ? err : -LX_EBADF;
-    if (target->state >= TASK_ZOMBIE || target->tg->nr_threads == 0) return -LX_ESRCH;
+    /* pidfd_to_pid: a pidfd, or a /proc/<pid> directory (EBADF for
+     * anything else); ESRCH once the process is gone */
+    struct km_file *f = files_lookup(t, (int)a[0]);
+    if (!f) return -LX_EBADF;
+    int tid = f->kind == KM_FILE_PIDFD ? 0 : procfs_tgid_dir(f);
+    if (f->kind != KM_FILE_PIDFD && !tid) return -LX_EBADF;
+    struct task *target = tid ? km_find_task(k, tid) : f->task;
+    if (!target || target->state >= TASK_ZOMBIE || !target->tg || target->tg->nr_threads == 0)
+        return -LX_ESRCH;
     if (a[2]) /* a siginfo from the caller: only for its own group, as Linux */
         return -LX_EINVAL;
     return kill_one(k, t, t->cred, target, sig, true, LX_SI_USER);

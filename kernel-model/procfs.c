@@ -431,6 +431,7 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
     struct procfs_data *d = procfs_xcalloc(1, sizeof(*d));
     f->proc = d;
     d->tid = n.task->tid;
+    d->is_tgid_dir = n.kind == PN_PID_DIR;
     if (n.kind == PN_NS_LINK) {
         d->is_ns = true;
         d->ns = ns ? km_ns_get(ns) : NULL;
@@ -717,4 +718,9 @@ void procfs_release(struct km_file *f)
     if (f->proc->ns) km_ns_put(f->proc->ns->km, f->proc->ns);
     free(f->proc);
     f->proc = NULL;
+}
+
+int procfs_tgid_dir(const struct km_file *f)
+{
+    return f->kind == KM_FILE_PROCDIR && f->proc && f->proc->is_tgid_dir ? f->proc->tid : 0;
 }

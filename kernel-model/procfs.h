@@ -34,6 +34,7 @@ struct procfs_data {
     bool is_ns;       /* /proc/<pid>/ns/<name> opened: setns(2) takes it */
     struct km_ns *ns; /* its namespace (a reference; NULL: the initial user namespace) */
     int ns_type;      /* enum km_ns_type */
+    bool is_tgid_dir; /* /proc/<pid> itself: pidfd_send_signal takes it as a pidfd */
 };
 
 /* True if g (a normalised absolute guest path) names something procfs
@@ -66,5 +67,8 @@ int procfs_fstat(struct km *k, struct km_file *f, struct lx_stat *st);
 /* Next entry of a PROCDIR: 1 with *d filled, 0 at the end. */
 int procfs_readdir(struct km *k, struct km_file *f, struct km_dirent *d);
 void procfs_release(struct km_file *f);
+/* The tid of the process f is the /proc/<pid> directory of (Linux's
+ * tgid_pidfd_to_pid), else 0. */
+int procfs_tgid_dir(const struct km_file *f);
 
 #endif

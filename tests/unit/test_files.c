@@ -549,7 +549,7 @@ static void test_pidfd(void)
     CHECK_EQ(SYS(fcntl, 3, LX_F_GETFD, 0), LX_FD_CLOEXEC);
     int err = 1;
     CHECK(files_pidfd_task(&K, &T, 3, &err) == &T2 && err == 0);
-    CHECK(files_pidfd_task(&K, &T, 0, &err) == NULL && err == -LX_EINVAL);
+    CHECK(files_pidfd_task(&K, &T, 0, &err) == NULL && err == -LX_EBADF);
     CHECK(files_pidfd_task(&K, &T, 9, &err) == NULL && err == -LX_EBADF);
     CHECK_EQ(SYS(pidfd_open, 999, 0), -LX_ESRCH);
     CHECK_EQ(SYS(pidfd_open, 200, 1), -LX_EINVAL);
