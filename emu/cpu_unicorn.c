@@ -20,8 +20,8 @@
  *    translated without it, engine_block_hook).
  *  - Known holes (Unicorn 2.0.1): x86 rdtsc returns the host TSC and cannot
  *    be hooked (a determinism hole); aarch64 cntvct_el0 is not hooked yet
- *    (UC_HOOK_INSN + UC_ARM64_INS_MRS could); memory faults report the PC
- *    of the faulting basic block, not of the instruction. */
+ *    (UC_HOOK_INSN + UC_ARM64_INS_MRS could). Data faults are made precise
+ *    by hand (cpu_unicorn_fault.inc): Unicorn leaves a stale PC. */
 #include "emu/cpu.h"
 #include "kernel-model/mm_advise.h"
 #include "kernel-model/mm_file.h"
@@ -92,6 +92,9 @@ struct uarch {
     /* QEMU's TLB_NOTDIRTY for the target: 1 << (TARGET_PAGE_BITS_MIN - 2)
      * (cpu_unicorn_fastw.inc). */
     u64 tlb_notdirty;
+    /* Helpers store through probe_access (s390x mvc, xc...): read-only
+     * windows must be read-only for QEMU too (res_add explains). */
+    bool ro_probe;
     /* The vector registers (uc id of the first, how many): only their low
      * 16 bytes can be non-zero (cpu_unicorn_ctxsw.inc). nvec 0: unused. */
     int vec_reg, nvec;
@@ -119,7 +122,9 @@ struct engine {
     u64 free_blocks;  /* uncounted blocks run with the hook since it came back */
     bool slice_end, trapped;
     struct trap_class trap;
-    bool mem_bad; /* a UC_HOOK_MEM_INVALID fired */
+    bool mem_bad;     /* a UC_HOOK_MEM_INVALID fired */
+    bool mem_precise; /* ... and the CPU was put at the faulting instruction */
+    bool ro_touched;  /* s390x_fault_retry read read-only pages in this run */
     int mem_type;
     u64 mem_addr;
     csh cs;
@@ -152,6 +157,7 @@ struct engine {
     /* Context switches (cpu_unicorn_ctxsw.inc): the CPU's env, found by
      * fastw_find, and the byte ranges of it a switch copies. */
     u8 *env;
+    void *ucpu; /* Unicorn's CPUState (fastw_find), for cpu_unicorn_fault.inc */
     struct ctxsw_range {
         u32 off, len;
     } * sw;
@@ -186,6 +192,7 @@ static const struct uarch *const uarch_all[] = {&uarch_x86_64, &uarch_aarch64, &
 
 #include "emu/cpu_unicorn_fastw.inc"
 #include "emu/cpu_unicorn_ctxsw.inc"
+#include "emu/cpu_unicorn_fault.inc"
 
 static const struct uarch *uarch_for(const struct km_abi *abi)
 {
@@ -302,7 +309,8 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, u64 addr, int size
     e->mem_bad = true;
     e->mem_type = (int)type;
     e->mem_addr = addr;
-    return false; /* stop with UC_ERR_*_UNMAPPED / _PROT */
+    fault_stop_precise(e, type); /* does not return if it could */
+    return false;                /* stop with UC_ERR_*_UNMAPPED / _PROT */
 }
 
 /* --- engines ------------------------------------------------------------- */
@@ -598,11 +606,10 @@ static void stop_fault(struct engine *e, struct cpu_stop *s, int sig, int code, 
     describe_fault(e, s, cause);
 }
 
-/* Fault from a uc_emu_start error. Unicorn 2.0.1 reports a memory fault
- * with PC at the start of the faulting basic block, not at the faulting
- * instruction (a UC_HOOK_MEM_READ/WRITE hook would make it exact on x86
- * only, at 1.5-1.7x run time): the data address is exact, the PC is the
- * block's. */
+/* Fault from a uc_emu_start error. The PC of a data fault is the faulting
+ * instruction's when the memory hook found it (cpu_unicorn_fault.inc);
+ * otherwise Unicorn 2.0.1 leaves a stale one, often the start of the
+ * faulting block, and the description says "in the block". */
 static void stop_from_error(struct engine *e, struct cpu_stop *s, uc_err err)
 {
     static const struct {
@@ -610,11 +617,11 @@ static void stop_from_error(struct engine *e, struct cpu_stop *s, uc_err err)
         int sig, code;
         const char *what;
     } map[] = {
-        {UC_ERR_READ_UNMAPPED, LX_SIGSEGV, SEGV_MAPERR, "read of unmapped memory, in the block"},
-        {UC_ERR_WRITE_UNMAPPED, LX_SIGSEGV, SEGV_MAPERR, "write to unmapped memory, in the block"},
+        {UC_ERR_READ_UNMAPPED, LX_SIGSEGV, SEGV_MAPERR, "read of unmapped memory"},
+        {UC_ERR_WRITE_UNMAPPED, LX_SIGSEGV, SEGV_MAPERR, "write to unmapped memory"},
         {UC_ERR_FETCH_UNMAPPED, LX_SIGSEGV, SEGV_MAPERR, "jump to unmapped memory"},
-        {UC_ERR_READ_PROT, LX_SIGSEGV, SEGV_ACCERR, "read of protected memory, in the block"},
-        {UC_ERR_WRITE_PROT, LX_SIGSEGV, SEGV_ACCERR, "write to protected memory, in the block"},
+        {UC_ERR_READ_PROT, LX_SIGSEGV, SEGV_ACCERR, "read of protected memory"},
+        {UC_ERR_WRITE_PROT, LX_SIGSEGV, SEGV_ACCERR, "write to protected memory"},
         {UC_ERR_FETCH_PROT, LX_SIGSEGV, SEGV_ACCERR, "jump to non-executable memory"},
         {UC_ERR_READ_UNALIGNED, LX_SIGBUS, 1 /* BUS_ADRALN */, "unaligned read"},
         {UC_ERR_WRITE_UNALIGNED, LX_SIGBUS, 1, "unaligned write"},
@@ -631,8 +638,10 @@ static void stop_from_error(struct engine *e, struct cpu_stop *s, uc_err err)
     }
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (map[i].err == err) {
-            stop_fault(e, s, map[i].sig, map[i].code, map[i].sig == LX_SIGILL ? s->pc : addr,
-                       map[i].what);
+            char what[64];
+            snprintf(what, sizeof what, "%s%s", map[i].what,
+                     e->mem_bad && !e->mem_precise ? ", in the block" : "");
+            stop_fault(e, s, map[i].sig, map[i].code, map[i].sig == LX_SIGILL ? s->pc : addr, what);
             return;
         }
     stop_fault(e, s, LX_SIGSEGV, SI_KERNEL, s->pc, uc_strerror(err));
@@ -679,6 +688,7 @@ static uc_err engine_start(struct engine *e, bool counted)
         u64 pc = 0;
         uc_reg_read(e->uc, e->ua->reg[CPU_REG_PC], &pc);
         uc_err err = uc_emu_start(e->uc, pc, 0, 0, 0);
+        if (!err && e->mem_precise) err = fault_error(e->mem_type); /* it left by longjmp */
         if (counted) return err;
         if (e->blk_on) e->free_blocks += e->blocks;
         if (err || !e->slice_end) return err;
@@ -706,7 +716,7 @@ static int ucx_run(struct task *t, u64 max_blocks, struct cpu_stop *s)
     e->fw_pending = false;
     e->blocks = 0;
     e->limit = max_blocks;
-    e->slice_end = e->trapped = e->mem_bad = e->dbg_stop = false;
+    e->slice_end = e->trapped = e->mem_bad = e->mem_precise = e->ro_touched = e->dbg_stop = false;
     e->insns = 0;
     if (ucx_dbg_on) engine_hook_debug(e);
     uc_err err = engine_start(e, counted);

@@ -8,10 +8,14 @@
  * fault, makes the page writable and returns; the store is retried and
  * lands. Three rounds: exactly three faults and every value in place.
  *
- * PENDING under clonemu (tests/func/pending.txt): Unicorn 2.0.1 reports a
- * memory fault only after the rest of the faulting translation block ran,
- * with the PC at the block's start, so returning from the handler re-runs
- * instructions that already ran.
+ * Under clonemu (Unicorn 2.0.1) this failed on aarch64 and s390x until the
+ * fault was made precise: Unicorn stops right after the refused store but
+ * leaves a stale PC (often the start of the block), so returning from the
+ * handler re-ran the block's first instructions -- here the test of
+ * mprotect's result, whose register by then held the byte being stored,
+ * so the sample failed with "mprotect ro". How the
+ * PC is found now: emu/cpu_unicorn_fault.inc. mem_fault_precise checks
+ * the same for loads and copies, and that nothing runs twice.
  */
 #include "common.h"
 
