@@ -503,6 +503,32 @@ static int hfs_access(void *ctx, const char *path, int mode)
     return r;
 }
 
+static int hfs_chmod(void *ctx, const char *path, int fd, u32 mode, bool follow)
+{
+    if (!path) return fchmod(fd, (mode_t)(mode & 07777)) < 0 ? hostfs_err() : 0;
+    struct hostfs_at a;
+    int r = hostfs_at(ctx, path, &a);
+    if (r < 0) return r;
+    r = fchmodat(a.dfd, a.path, (mode_t)(mode & 07777), hostfs_nofollow(&a, follow)) < 0
+            ? hostfs_err()
+            : 0;
+    hostfs_at_done(&a);
+    return r;
+}
+
+static int hfs_chown(void *ctx, const char *path, int fd, u32 uid, u32 gid, bool follow)
+{
+    if (!path) return fchown(fd, (uid_t)uid, (gid_t)gid) < 0 ? hostfs_err() : 0;
+    struct hostfs_at a;
+    int r = hostfs_at(ctx, path, &a);
+    if (r < 0) return r;
+    r = fchownat(a.dfd, a.path, (uid_t)uid, (gid_t)gid, hostfs_nofollow(&a, follow)) < 0
+            ? hostfs_err()
+            : 0;
+    hostfs_at_done(&a);
+    return r;
+}
+
 static int hfs_ftruncate(void *ctx, int fd, i64 len)
 {
     (void)ctx;
@@ -582,6 +608,8 @@ int hostfs_posix_init(struct km_hostfs *fs)
         .rename = hfs_rename,
         .readlink = hfs_readlink,
         .access = hfs_access,
+        .chmod = hfs_chmod,
+        .chown = hfs_chown,
         .ftruncate = hfs_ftruncate,
         .tcgets = hfs_tcgets,
         .gethostname = hfs_gethostname,

@@ -48,6 +48,11 @@ struct km_hostfs {
     /* F_ADD_SEALS (add: seals added) or F_GET_SEALS on a handle: 0 or the
      * seals, -LX_E*. May be NULL (EINVAL). */
     int (*seals)(void *ctx, int h, bool add, u32 seals);
+    /* chmod/chown of path (its final component followed only if follow),
+     * or of handle h when path is NULL. uid/gid (u32)-1: unchanged. The
+     * model has checked the caller's permission. May be NULL (ENOSYS). */
+    int (*chmod)(void *ctx, const char *path, int h, u32 mode, bool follow);
+    int (*chown)(void *ctx, const char *path, int h, u32 uid, u32 gid, bool follow);
 };
 
 #endif

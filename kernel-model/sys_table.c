@@ -14,7 +14,7 @@ static void table_build(void)
 {
     const struct km_sys_entry *const segs[] = {km_sys_proc, km_sys_futex,  km_sys_file, km_sys_mem,
                                                km_sys_misc, km_sys_signal, km_sys_ns,   km_sys_cred,
-                                               km_sys_sem,  km_sys_epoll};
+                                               km_sys_sem,  km_sys_epoll,  km_sys_attr};
     for (size_t s = 0; s < sizeof segs / sizeof segs[0]; s++)
         for (const struct km_sys_entry *e = segs[s]; e->sysno != LX_SYS_NONE; e++) {
             if (table[e->sysno]) km_panic("syscall handled by two modules");
