@@ -10,12 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FA   0x10000ULL /* futex words in the private RW region */
-#define FB   0x10040ULL
-#define TS   0x10100ULL /* a struct timespec */
-#define BUF  0x10200ULL
-#define SHM  0x400000ULL
-#define PRIV LX_FUTEX_PRIVATE_FLAG
+#define FA       0x10000ULL /* futex words in the private RW region */
+#define FB       0x10040ULL
+#define TS       0x10100ULL /* a struct timespec */
+#define BUF      0x10200ULL
+#define UNMAPPED 0x110000ULL /* the end of the RW region km_bare_boot maps */
+#define SHM      0x400000ULL
+#define PRIV     LX_FUTEX_PRIVATE_FLAG
 
 /* --- harness --------------------------------------------------------- */
 
@@ -469,6 +470,16 @@ static void test_limits_random_info(struct km *k, struct task *t)
     CHECK_EQ(mm_read(t->mm, BUF, r2, 37), 0);
     CHECK(memcmp(r1, r2, 37) == 0);
     CHECK(memcmp(r1, r1 + 8, 8) != 0);
+    /* the bytes are the model's generator, each word little-endian */
+    k->rng = rng;
+    for (int w = 0; w < 5; w++) {
+        u64 r = km_rand(k);
+        for (int b = 0; b < 8 && w * 8 + b < 37; b++)
+            CHECK_EQ(r1[w * 8 + b], (u8)(r >> (8 * b)));
+    }
+    /* a buffer running into an unmapped page: the bytes before it */
+    CHECK_EQ(sc(k, t, LX_SYS_getrandom, UNMAPPED - 100, 5000, 0, 0, 0, 0), 100);
+    CHECK_EQ(sc(k, t, LX_SYS_getrandom, UNMAPPED, 5000, 0, 0, 0, 0), -LX_EFAULT);
     CHECK_EQ(sc(k, t, LX_SYS_getrandom, BUF, 8, 8, 0, 0, 0), -LX_EINVAL);
 
     CHECK_EQ(sc(k, t, LX_SYS_sysinfo, BUF, 0, 0, 0, 0, 0), 0);
