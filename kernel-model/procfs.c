@@ -276,12 +276,24 @@ static u32 pn_mode(enum pn_kind kind)
     return LX_S_IFREG | (rw ? 0644 : kind == PN_ENVIRON ? 0400 : 0444);
 }
 
-/* The caller may look at x's fds and exe (a simplified ptrace_may_access:
- * root or the same real uid). */
+/* The caller may look at x's fd links, exe, maps, environ, ...:
+ * ptrace_may_access(x, PTRACE_MODE_READ_FSCREDS). */
 static bool pn_may_inspect(const struct task *t, const struct task *x)
 {
-    if (!t->cred || t->cred->euid == 0 || t == x) return true;
-    return x->cred && x->cred->uid == t->cred->uid;
+    return !t->cred || cap_ptrace_may_access(t, x, true) == 0;
+}
+
+/* Opening /proc/<pid>/fd (dr-x------, owned by the task's euid, by root
+ * once it is not dumpable: task_dump_owner): generic_permission, or the
+ * same thread group (proc_fd_permission). CAP_DAC_* are taken in the
+ * initial namespace. */
+static bool pn_may_open_fd_dir(const struct task *t, const struct task *x)
+{
+    if (!t->cred || (t->tg && t->tg == x->tg)) return true;
+    u32 owner = x->cred && (!x->mm || x->mm->dumpable == 1) ? x->cred->euid : 0;
+    if (t->cred->fsuid == owner) return true;
+    return km_capable(t->cred, 1 /* CAP_DAC_OVERRIDE */) ||
+           km_capable(t->cred, 2 /* CAP_DAC_READ_SEARCH */);
 }
 
 /* --- directory listings --------------------------------------------------- */
@@ -400,10 +412,11 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
     if ((flags & LX_O_CREAT) && (flags & LX_O_EXCL)) return -LX_EEXIST;
     bool wr = (flags & LX_O_ACCMODE) != LX_O_RDONLY;
     bool dir = pn_is_dir(n.kind);
-    if ((n.kind == PN_FD_DIR || n.kind == PN_EXE || n.kind == PN_NS_LINK || n.kind == PN_CWD ||
-         n.kind == PN_ROOT || n.kind == PN_MAPS || n.kind == PN_ENVIRON) &&
+    if ((n.kind == PN_EXE || n.kind == PN_NS_LINK || n.kind == PN_CWD || n.kind == PN_ROOT ||
+         n.kind == PN_MAPS || n.kind == PN_ENVIRON) &&
         !pn_may_inspect(t, n.task))
         return -LX_EACCES;
+    if (n.kind == PN_FD_DIR && !pn_may_open_fd_dir(t, n.task)) return -LX_EACCES;
     if (dir && wr) return -LX_EISDIR;
     if (n.kind == PN_ENVIRON && !n.task->mm) return -LX_ESRCH; /* __mem_open: no mm */
     if (!dir && (flags & LX_O_DIRECTORY)) return -LX_ENOTDIR;
