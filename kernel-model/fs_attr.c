@@ -9,7 +9,8 @@
  * S_ISUID/S_ISGID. Not modelled: capabilities over a non-initial user
  * namespace (the initial namespace's are asked), chmod's clearing of
  * S_ISGID for a caller outside the file's group without CAP_FSETID, and
- * attributes of non-host files (procfs, pipes, pidfds: EPERM). */
+ * attributes of non-host files (procfs, pipes, pidfds: EPERM). Also
+ * creat(2). */
 #include "kernel-model/files.h"
 #include "kernel-model/ns.h"
 #include "kernel-model/procfs.h"
@@ -137,13 +138,21 @@ static i64 sys_attr_fchownat(struct km *k, struct task *t, const u64 a[6])
     return attr_chown(k, t, (int)a[0], a[1], a[2], a[3], a[4]);
 }
 
+/* creat(path, mode) is open(path, O_CREAT | O_WRONLY | O_TRUNC, mode)
+ * (fs/open.c); kept here, beside the other path calls LTP needed. */
+static i64 sys_attr_creat(struct km *k, struct task *t, const u64 a[6])
+{
+    const u64 b[6] = {a[0], LX_O_CREAT | LX_O_WRONLY | LX_O_TRUNC, a[1], 0, 0, 0};
+    return km_sys_lookup(LX_SYS_open)->fn(k, t, b);
+}
+
 #define E(name, fmt)                                                                               \
     {                                                                                              \
         LX_SYS_##name, sys_attr_##name, fmt                                                        \
     }
 const struct km_sys_entry km_sys_attr[] = {
-    E(chmod, "so"),       E(fchmod, "Fo"),      E(fchmodat, "Fso"),
-    E(fchmodat2, "Fsox"), E(chown, "sdd"),      E(lchown, "sdd"),
-    E(fchown, "Fdd"),     E(fchownat, "Fsddx"), {LX_SYS_NONE, NULL, NULL},
+    E(chmod, "so"),  E(fchmod, "Fo"),           E(fchmodat, "Fso"), E(fchmodat2, "Fsox"),
+    E(chown, "sdd"), E(lchown, "sdd"),          E(fchown, "Fdd"),   E(fchownat, "Fsddx"),
+    E(creat, "so"),  {LX_SYS_NONE, NULL, NULL},
 };
 #undef E

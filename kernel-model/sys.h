@@ -31,7 +31,7 @@ extern const struct km_sys_entry km_sys_ns[];    /* sys_ns.c: unshare, setns */
 extern const struct km_sys_entry km_sys_cred[];  /* sys_cred.c: ids, groups, capabilities */
 extern const struct km_sys_entry km_sys_sem[];   /* sysv_sem.c: semget, semop, semctl */
 extern const struct km_sys_entry km_sys_epoll[]; /* epoll.c: epoll_create, epoll_ctl, epoll_wait */
-extern const struct km_sys_entry km_sys_attr[];  /* fs_attr.c: chmod, chown family */
+extern const struct km_sys_entry km_sys_attr[];  /* fs_attr.c: chmod, chown family, creat */
 
 const struct km_sys_entry *km_sys_lookup(enum lx_sysno n);
 

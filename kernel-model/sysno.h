@@ -29,7 +29,7 @@
     X(getresuid) X(getresgid) X(setgroups) X(getgroups) X(capget) X(capset) X(kcmp) X(semget)      \
     X(semop) X(semtimedop) X(semctl) X(ipc) X(pidfd_getfd) X(epoll_create) X(epoll_create1)       \
     X(epoll_ctl) X(epoll_wait) X(epoll_pwait) X(epoll_pwait2) X(memfd_create) X(msync)      \
-    X(fchmodat) X(fchmodat2) X(chown) X(fchown) X(lchown) X(fchownat)
+    X(fchmodat) X(fchmodat2) X(chown) X(fchown) X(lchown) X(fchownat) X(creat)
 // clang-format on
 
 enum lx_sysno {
