@@ -32,22 +32,37 @@
 
 /* --- keys ------------------------------------------------------------ */
 
-/* The key of the u32 futex at uaddr in mm. Shared (not PRIVATE) futexes in
- * MAP_SHARED memory key by backing + offset so processes sharing the
- * pages meet; everything else keys by (mm id, address). */
-static int futex_key_of(struct mm *mm, u64 uaddr, bool private_futex, struct futex_key *key)
+/* The key of the u32 futex at uaddr in mm (get_futex_key,
+ * kernel/futex/core.c). A PRIVATE futex is keyed by (mm id, address)
+ * without looking at the memory: waking one on unmapped memory finds no
+ * waiter and returns 0, as in Linux. A shared futex pins its page first
+ * (get_user_pages_fast): EFAULT unless the address is mapped writable, or
+ * readable when write access is not needed (write: FUTEX_WRITE, uaddr2 of
+ * requeue and wake_op), and never on a read-only private anonymous page.
+ * Shared futexes in MAP_SHARED memory key by backing +
+ * offset so processes sharing the pages meet; others by (mm id, address).
+ * Not modelled: EFAULT for a file page beyond the end of its file. */
+static int futex_key_of(struct mm *mm, u64 uaddr, bool private_futex, bool write,
+                        struct futex_key *key)
 {
     if (uaddr & 3) return -LX_EINVAL; /* Linux: futex words are naturally aligned */
-    const struct vma *v = mm ? mm_find_vma(mm, uaddr) : NULL;
-    if (!v) return -LX_EFAULT;
+    if (!mm) return -LX_EFAULT;
     memset(key, 0, sizeof *key);
-    if (!private_futex && (v->flags & LX_MAP_SHARED) && v->backing) {
+    key->id = (u64)mm->id;
+    key->off = uaddr;
+    if (private_futex) return 0;
+    const struct vma *v = mm_find_vma(mm, uaddr);
+    bool writable = v && (v->prot & LX_PROT_WRITE);
+    if (!v || !(writable || (!write && (v->prot & LX_PROT_READ)))) return -LX_EFAULT;
+    /* a read-only private anonymous page can never change, so Linux
+     * refuses it even for a read-only use */
+    if (!writable && (v->flags & LX_MAP_ANONYMOUS) && !(v->flags & LX_MAP_SHARED))
+        return -LX_EFAULT;
+    if ((v->flags & LX_MAP_SHARED) && v->backing) {
+        key->id = 0;
         key->shared = true;
         key->base = v->backing;
         key->off = v->offset + (uaddr - v->start);
-    } else {
-        key->id = (u64)mm->id;
-        key->off = uaddr;
     }
     return 0;
 }
@@ -160,7 +175,7 @@ static int futex_wake_key(struct km *k, struct task *waker, const struct futex_k
 int futex_wake_addr(struct km *k, struct mm *mm, u64 uaddr, int nr)
 {
     struct futex_key key;
-    int err = futex_key_of(mm, uaddr, false, &key);
+    int err = futex_key_of(mm, uaddr, false, false, &key);
     if (err) return err;
     return futex_wake_key(k, NULL, &key, nr, LX_FUTEX_BITSET_MATCH_ANY);
 }
@@ -232,7 +247,7 @@ static i64 futex_wait(struct km *k, struct task *t, u64 uaddr, u32 val, u64 uts,
     if (err) return err;
     if (!bitset) return -LX_EINVAL;
     struct futex_key key;
-    if ((err = futex_key_of(t->mm, uaddr, private_futex, &key))) return err;
+    if ((err = futex_key_of(t->mm, uaddr, private_futex, false, &key))) return err;
     u32 cur;
     if (mm_read_u32(t->mm, uaddr, &cur)) return -LX_EFAULT;
     if (cur != val) return -LX_EAGAIN; /* the word changed: the caller re-checks */
@@ -263,7 +278,7 @@ static i64 futex_wake(struct km *k, struct task *t, u64 uaddr, int nr, u32 bitse
 {
     if (!bitset) return -LX_EINVAL;
     struct futex_key key;
-    int err = futex_key_of(t->mm, uaddr, private_futex, &key);
+    int err = futex_key_of(t->mm, uaddr, private_futex, false, &key);
     if (err) return err;
     return futex_wake_key(k, t, &key, nr, bitset);
 }
@@ -276,9 +291,9 @@ static i64 futex_requeue(struct km *k, struct task *t, u64 uaddr, u64 uaddr2, in
 {
     if (nr_wake < 0 || nr_requeue < 0) return -LX_EINVAL;
     struct futex_key k1, k2;
-    int err = futex_key_of(t->mm, uaddr, private_futex, &k1);
+    int err = futex_key_of(t->mm, uaddr, private_futex, false, &k1);
     if (err) return err;
-    if ((err = futex_key_of(t->mm, uaddr2, private_futex, &k2))) return err;
+    if ((err = futex_key_of(t->mm, uaddr2, private_futex, true, &k2))) return err;
     if (cmp) {
         u32 cur;
         if (mm_read_u32(t->mm, uaddr, &cur)) return -LX_EFAULT;
@@ -358,9 +373,9 @@ static i64 futex_wake_op(struct km *k, struct task *t, u64 uaddr, u64 uaddr2, in
         op &= ~LX_FUTEX_OP_OPARG_SHIFT;
     }
     struct futex_key k1, k2;
-    int err = futex_key_of(t->mm, uaddr, private_futex, &k1);
+    int err = futex_key_of(t->mm, uaddr, private_futex, false, &k1);
     if (err) return err;
-    if ((err = futex_key_of(t->mm, uaddr2, private_futex, &k2))) return err;
+    if ((err = futex_key_of(t->mm, uaddr2, private_futex, true, &k2))) return err;
     u32 oldval, newval;
     if (mm_read_u32(t->mm, uaddr2, &oldval)) return -LX_EFAULT;
     if ((err = futex_op_apply(op, oldval, (u32)oparg, &newval))) return err;
