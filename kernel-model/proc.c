@@ -155,6 +155,9 @@ i64 km_do_wait(struct km *k, struct task *t, int idtype, i64 id, u32 options, in
     }
     if (!any) return -LX_ECHILD;
     if (options & LX_WNOHANG) return 0;
+    /* do_wait: a pending signal ends the wait only after the scan found
+     * nothing (a child that exited with SIGCHLD is still reaped) */
+    if (km_signal_deliverable(t)) return -LX_ERESTARTSYS;
     return km_block(k, t, KM_WAIT_CHILD, 0, 0, 0);
 }
 

@@ -279,8 +279,11 @@ static void signal_wake_up(struct km *k, struct task *t)
 {
     t->sigpending = true;
     if (t->state != TASK_BLOCKED || !wait_interruptible(t->wait.kind)) return;
-    if (t->wait.kind == KM_WAIT_SIGWAIT || t->wait.kind == KM_WAIT_SLEEP) {
-        km_wake(k, t, false, 0); /* re-run: it takes the signal, or reports the time left */
+    if (t->wait.kind == KM_WAIT_SIGWAIT || t->wait.kind == KM_WAIT_SLEEP ||
+        t->wait.kind == KM_WAIT_CHILD) {
+        /* re-run: it takes the signal, or reports the time left, or (do_wait)
+         * reaps a child that is ready before giving up with ERESTARTSYS */
+        km_wake(k, t, false, 0);
         return;
     }
     if (t->wait.kind == KM_WAIT_FUTEX) futex_cancel_wait(k, t);
