@@ -342,9 +342,18 @@ static i64 sys_pidfd_send_signal(struct km *k, struct task *t, const u64 a[6])
     struct task *target = tid ? km_find_task(k, tid) : f->task;
     if (!target || target->state >= TASK_ZOMBIE || !target->tg || target->tg->nr_threads == 0)
         return -LX_ESRCH;
-    if (a[2]) /* a siginfo from the caller: only for its own group, as Linux */
-        return -LX_EINVAL;
-    return kill_one(k, t, t->cred, target, sig, true, LX_SI_USER);
+    if (!a[2]) return kill_one(k, t, t->cred, target, sig, true, LX_SI_USER);
+    /* the caller's siginfo (copy_siginfo_from_user_any): si_signo must be
+     * sig; a kernel or tkill si_code only to oneself (EPERM otherwise) */
+    u8 buf[128];
+    if (mm_read(t->mm, a[2], buf, sizeof buf) < 0) return -LX_EFAULT;
+    struct km_siginfo info;
+    km_siginfo_decode(buf, km_guest_be(t), &info);
+    if (info.signo != sig) return -LX_EINVAL;
+    if (target != t && (info.code >= 0 || info.code == LX_SI_TKILL)) return -LX_EPERM;
+    if (!may_signal(t->cred, target)) return -LX_EPERM;
+    if (sig) km_send_signal_info(k, t, target, true, &info);
+    return 0;
 }
 
 /* rt_sigpending: the thread's and the group's pending sets, as far as
