@@ -47,9 +47,11 @@ enum pn_kind {
  * pid_max is KM_PID_MAX (alloc_pid and clone3's set_tid check use it),
  * threads-max the --max-tasks limit (MAX_THREADS when there is none),
  * tainted 0 (the model has no modules, oopses or warnings to taint it;
- * LTP's library checks it around every test that asks for it). The
+ * LTP's library checks it around every test that asks for it),
+ * core_pattern Linux's default "core" (the model marks a core-dumping
+ * signal's wait status when RLIMIT_CORE allows, but writes no file). The
  * directories /proc/sys and /proc/sys/kernel are not listed. */
-static const char *const sysctl_names[] = {"pid_max", "threads-max", "tainted"};
+static const char *const sysctl_names[] = {"pid_max", "threads-max", "tainted", "core_pattern"};
 #define SYSCTL_N    ((int)(sizeof sysctl_names / sizeof sysctl_names[0]))
 #define MAX_THREADS 0x3fffffff /* FUTEX_TID_MASK, kernel/fork.c */
 
@@ -464,6 +466,7 @@ int procfs_open(struct km *k, struct task *t, const char *g, u32 flags, struct k
         if (n.kind == PN_LIMITS) gen_limits(n.task, &b);
         if (n.kind == PN_SYSCTL && n.fd == 0) sb_printf(&b, "%d\n", KM_PID_MAX);
         if (n.kind == PN_SYSCTL && n.fd == 2) sb_printf(&b, "0\n");
+        if (n.kind == PN_SYSCTL && n.fd == 3) sb_printf(&b, "core\n");
         if (n.kind == PN_SYSCTL && n.fd == 1)
             sb_printf(&b, "%llu\n",
                       k->opt.max_tasks && k->opt.max_tasks < MAX_THREADS

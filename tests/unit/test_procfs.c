@@ -3,7 +3,7 @@
  * threads come and go, /proc/self/status read by the leader and by a
  * thread (Pid/Tgid/PPid/Threads, SigBlk/ShdPnd/SigIgn after the signal
  * syscalls), thread-self, readlink, stat/fstat, lseek, write refusals,
- * /proc/sys/kernel/pid_max, threads-max and tainted. */
+ * /proc/sys/kernel/pid_max, threads-max, tainted and core_pattern. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +293,8 @@ int main(void)
     CHECK(strcmp(text, "1073741823\n") == 0, "threads-max without a limit '%s'", text);
     slurp(p, "/proc/sys/kernel/tainted", text, sizeof text);
     CHECK(strcmp(text, "0\n") == 0, "tainted '%s'", text);
+    slurp(p, "/proc/sys/kernel/core_pattern", text, sizeof text);
+    CHECK(strcmp(text, "core\n") == 0, "core_pattern '%s'", text);
     CHECK(open_as(p, "/proc/sys/kernel/ns_last_pid", 0) == -LX_ENOENT, "ns_last_pid");
     fd = open_as(p, "/proc/sys/kernel/pid_max", LX_O_WRONLY);
     CHECK(fd >= 0, "root opens pid_max for writing: %lld", (long long)fd);
