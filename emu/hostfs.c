@@ -125,6 +125,19 @@ static struct hostfs_handle *handle_at(struct hostfs_posix *c, int fd, bool grow
     return &c->h[fd];
 }
 
+/* A host fd the guest now holds open: its handle, or -ENOMEM (fd closed). */
+static int handle_open(struct hostfs_posix *c, int fd)
+{
+    struct hostfs_handle *h = handle_at(c, fd, true);
+    if (!h) {
+        close(fd);
+        return -LX_ENOMEM;
+    }
+    h->open = true;
+    h->dir = NULL;
+    return fd;
+}
+
 static void handle_drop_dir(struct hostfs_posix *c, int fd)
 {
     struct hostfs_handle *h = handle_at(c, fd, false);
@@ -289,14 +302,7 @@ static int hfs_open(void *ctx, const char *path, u32 lx_flags, u32 mode)
     r = fd < 0 ? hostfs_err() : 0;
     hostfs_at_done(&a);
     if (fd < 0) return r;
-    struct hostfs_handle *h = handle_at(c, fd, true);
-    if (!h) {
-        close(fd);
-        return -LX_ENOMEM;
-    }
-    h->open = true;
-    h->dir = NULL;
-    return fd;
+    return handle_open(c, fd);
 }
 
 static int hfs_close(void *ctx, int fd)
@@ -569,14 +575,7 @@ static int hfs_memfd(void *ctx, const char *name, u32 mfd_flags)
     struct hostfs_posix *c = ctx;
     int fd = memfd_create(name, MFD_CLOEXEC | mfd_flags);
     if (fd < 0) return hostfs_err();
-    struct hostfs_handle *h = handle_at(c, fd, true);
-    if (!h) {
-        close(fd);
-        return -LX_ENOMEM;
-    }
-    h->open = true;
-    h->dir = NULL;
-    return fd;
+    return handle_open(c, fd);
 }
 
 static int hfs_seals(void *ctx, int fd, bool add, u32 seals)
